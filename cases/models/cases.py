@@ -1,0 +1,136 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CaseCategory(models.TextChoices):
+    HARDSHIP = "hardship", _("困难职工帮扶")
+    FRONTLINE = "frontline", _("抗疫一线关爱")
+    HUBEI_TEAM = "hubei_team", _("援鄂医疗队员慰问")
+    RECUPERATION = "recuperation", _("疗休养")
+    OCCASION = "occasion", _("节日/特殊日慰问")
+    CONDOLENCE = "condolence", _("患病/去世慰问")
+
+
+class HardshipLevel(models.TextChoices):
+    DEEP = "deep", _("深度困难")
+    RELATIVE = "relative", _("相对困难")
+    ACCIDENT = "accident", _("意外致困")
+
+
+class HardshipCause(models.TextChoices):
+    ILLNESS = "illness", _("患病")
+    DISABILITY = "disability", _("残疾")
+    ACCIDENT = "accident", _("意外事故")
+    DISASTER = "disaster", _("灾害")
+    UNEMPLOYMENT = "unemployment", _("家庭成员失业")
+    EDUCATION = "education", _("子女教育负担")
+    OTHER = "other", _("其他")
+
+
+class Occasion(models.TextChoices):
+    CHILDRENS_DAY = "childrens_day", _("六一儿童节")
+    DISABILITY_DAY = "disability_day", _("全国助残日")
+    AIDS_DAY = "aids_day", _("世界艾滋病日")
+    SPRING_FESTIVAL = "spring_festival", _("春节")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("待核实")
+    VERIFIED = "verified", _("已核实")
+    CLOSED = "closed", _("已结案")
+
+
+class ClosingReason(models.TextChoices):
+    RESOLVED = "resolved", _("已脱困")
+    INELIGIBLE = "ineligible", _("不再符合条件")
+    DECEASED = "deceased", _("已去世")
+    MOVED = "moved", _("已迁出")
+
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+class Case(models.Model):
+    """One person, one category, one story. State changes only through `cases.services`."""
+
+    person = models.ForeignKey(
+        "cases.Person", verbose_name=_("职工"), on_delete=models.PROTECT, related_name="cases"
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=CaseCategory.choices)
+    hardship_level = models.CharField(
+        _("困难类别"), max_length=20, choices=HardshipLevel.choices, blank=True
+    )
+    suggested_level = models.CharField(
+        _("系统建议类别"), max_length=20, choices=HardshipLevel.choices, blank=True
+    )
+    level_override_reason = models.TextField(_("调整类别理由"), blank=True)
+    causes = models.JSONField(_("致困原因"), default=list, blank=True)
+    occasion = models.CharField(_("慰问节日"), max_length=20, choices=Occasion.choices, blank=True)
+    organisation = models.ForeignKey(
+        "cases.Organisation",
+        verbose_name=_("立案单位"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("立案时从职工所在单位复制。"),
+    )
+    summary = models.TextField(_("情况摘要"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("立案人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("立案时间"), default=timezone.now)
+    last_verified_on = models.DateField(_("最近核实日期"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closing_reason = models.CharField(
+        _("结案原因"), max_length=20, choices=ClosingReason.choices, blank=True
+    )
+    closing_note = models.TextField(_("结案说明"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("帮扶个案")
+        verbose_name_plural = _("帮扶个案")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "category"],
+                condition=~models.Q(status="closed"),
+                name="case_one_live_case_per_person_category",
+                violation_error_message=_("该职工已有同类别的未结案个案。"),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(closing_reason=""),
+                name="case_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "category"]),
+            models.Index(fields=["category", "status", "last_verified_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name} · {self.get_category_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:case_detail", args=[self.pk])
+
+    @property
+    def is_review_overdue(self) -> bool:
+        """Hardship cases must be re-verified every year (动态管理)."""
+        if self.category != CaseCategory.HARDSHIP or self.status == CaseStatus.CLOSED:
+            return False
+        if self.last_verified_on is None:
+            return False
+        return timezone.localdate() - self.last_verified_on > REVIEW_INTERVAL

@@ -1,0 +1,47 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Sector(models.TextChoices):
+    EDUCATION = "education", _("教育")
+    SCIENCE = "science", _("科技")
+    CULTURE = "culture", _("文化")
+    HEALTH = "health", _("卫生")
+    SPORTS = "sports", _("体育")
+
+
+class Organisation(models.Model):
+    """The federation (root) and its grassroots unions, as a tree.
+
+    `path` is a materialised path ("/1/7/") so "this organisation and everything below it" is one
+    indexed prefix query, whatever the depth. It is maintained by `cases.services.organisations`.
+    """
+
+    code = models.CharField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    sector = models.CharField(_("行业"), max_length=20, choices=Sector.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级组织"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    path = models.CharField(_("层级路径"), max_length=255, db_index=True, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:organisation_detail", args=[self.pk])

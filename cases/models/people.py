@@ -1,0 +1,118 @@
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.idnumbers import mask, validate_id_number, validate_mobile
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class EmploymentStatus(models.TextChoices):
+    IN_SERVICE = "in_service", _("在职")
+    RETIRED = "retired", _("退休")
+
+
+class Person(models.Model):
+    """An employee. The resident ID number is the deduplication key."""
+
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    id_number = models.CharField(
+        _("身份证号"), max_length=18, unique=True, validators=[validate_id_number]
+    )
+    # Last four characters of the ID number, indexed: officers search by "the tail".
+    id_tail = models.CharField(_("身份证号后四位"), max_length=4, db_index=True, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    mobile = models.CharField(
+        _("手机号码"), max_length=11, blank=True, validators=[validate_mobile], db_index=True
+    )
+    organisation = models.ForeignKey(
+        "cases.Organisation",
+        verbose_name=_("所在单位"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    position = models.CharField(_("岗位"), max_length=50, blank=True)
+    employment_status = models.CharField(
+        _("在职状态"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.IN_SERVICE,
+    )
+    household_size = models.PositiveSmallIntegerField(
+        _("家庭人口"), default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    household_monthly_income = models.DecimalField(
+        _("家庭月收入（元）"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=32, blank=True, db_index=True)
+    is_frontline_medical = models.BooleanField(_("抗疫一线医务人员"), default=False)
+    is_hubei_team = models.BooleanField(_("援鄂医疗队员"), default=False)
+    is_model_worker = models.BooleanField(_("劳模"), default=False)
+    is_disabled = models.BooleanField(_("残疾"), default=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("职工")
+        verbose_name_plural = _("职工")
+        ordering = ["organisation_id", "name", "id"]
+        permissions = [("reveal_sensitive", _("可查看完整身份证号和银行账号"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(household_size__gte=1), name="person_household_size_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(household_monthly_income__gte=0),
+                name="person_income_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.masked_id_number}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:person_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """The gender must agree with the ID number's 17th digit (odd: male)."""
+        from django.core.exceptions import ValidationError
+
+        from cases.idnumbers import gender_of, normalise_id_number
+
+        number = normalise_id_number(self.id_number)
+        digit_known = len(number) == 18 and number[16].isdigit()
+        if digit_known and self.gender and gender_of(number) != self.gender:
+            raise ValidationError(
+                {"gender": _("性别与身份证号第17位不一致（奇数为男，偶数为女）。")}
+            )
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number)
+
+    @property
+    def masked_bank_account(self) -> str:
+        return mask(self.bank_account, keep_start=4, keep_end=4)
+
+    @property
+    def per_capita_income(self) -> Decimal:
+        """Monthly household income per head, to the fen."""
+        return (self.household_monthly_income / max(self.household_size, 1)).quantize(
+            Decimal("0.01")
+        )

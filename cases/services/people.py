@@ -1,0 +1,68 @@
+"""Organisations and people: creation and updates with validation and history."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cases.idnumbers import birth_date_of, normalise_id_number, validate_id_number
+from cases.models import Organisation, Person
+
+
+def _set_path(organisation: Organisation) -> None:
+    parent_path = organisation.parent.path if organisation.parent_id else "/"
+    organisation.path = f"{parent_path}{organisation.pk}/"
+
+
+@transaction.atomic
+def save_organisation(organisation: Organisation, *, by=None, reason: str = "") -> Organisation:
+    """Create or update an organisation and keep the materialised paths of its subtree true."""
+    if organisation.parent_id and organisation.pk:
+        ancestor = organisation.parent
+        while ancestor is not None:
+            if ancestor.pk == organisation.pk:
+                raise ValueError("An organisation cannot be placed below itself.")
+            ancestor = ancestor.parent
+    old_path = None
+    if organisation.pk:
+        old_path = (
+            Organisation.objects.filter(pk=organisation.pk).values_list("path", flat=True).first()
+        )
+    organisation._history_user = by
+    organisation._change_reason = reason
+    if not organisation.pk:
+        organisation.path = ""
+        organisation.save()
+    _set_path(organisation)
+    organisation.save()
+    if old_path and old_path != organisation.path:
+        for descendant in Organisation.objects.filter(path__startswith=old_path).exclude(
+            pk=organisation.pk
+        ):
+            descendant.path = organisation.path + descendant.path[len(old_path) :]
+            descendant._history_user = by
+            descendant._change_reason = reason
+            descendant.save(update_fields=["path"])
+    return organisation
+
+
+def fill_derived_person_fields(person: Person) -> None:
+    """Birth date and the indexed ID tail come from the ID number, never from input."""
+    person.id_number = normalise_id_number(person.id_number)
+    try:
+        validate_id_number(person.id_number)
+    except ValidationError:
+        return  # full_clean() reports the ID number's own error
+    person.birth_date = birth_date_of(person.id_number)
+    person.id_tail = person.id_number[-4:]
+
+
+@transaction.atomic
+def save_person(person: Person, *, by, reason: str = "") -> Person:
+    """Create or update a person after full validation (raises ValidationError)."""
+    fill_derived_person_fields(person)
+    person.full_clean(exclude=["birth_date", "id_tail"])
+    person._history_user = by
+    person._change_reason = reason
+    person.save()
+    return person
+
+__all__ = ["fill_derived_person_fields", "save_organisation", "save_person"]

@@ -1,0 +1,3 @@
+"""URLs: casework."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: people."""
+
+urlpatterns: list = []

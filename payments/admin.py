@@ -1,0 +1,68 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import BatchLine, Campaign, CampaignStandard, DisbursementBatch, Payment
+
+
+class CampaignStandardInline(admin.TabularInline):
+    model = CampaignStandard
+    extra = 1
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "year", "kind", "organisation", "budget", "status")
+    list_select_related = ("organisation",)
+    list_filter = ("year", "kind", "status")
+    search_fields = ("name",)
+    autocomplete_fields = ("organisation",)
+    raw_id_fields = ("copied_from", "created_by")
+    inlines = [CampaignStandardInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    """Read-only: every payment state change goes through payments.services."""
+
+    list_display = ("reference", "person", "campaign", "amount", "status", "organisation")
+    list_select_related = ("person", "campaign", "organisation")
+    list_filter = ("status", "method")
+    search_fields = ("=reference", "person__name")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BatchLineInline(admin.TabularInline):
+    model = BatchLine
+    extra = 0
+    can_delete = False
+    raw_id_fields = ("payment",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisbursementBatch)
+class DisbursementBatchAdmin(SimpleHistoryAdmin):
+    list_display = ("reference", "campaign", "status", "created_at")
+    list_select_related = ("campaign",)
+    list_filter = ("status",)
+    search_fields = ("=reference",)
+    inlines = [BatchLineInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,3 @@
+"""URLs: core."""
+
+urlpatterns: list = []

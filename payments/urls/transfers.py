@@ -1,0 +1,3 @@
+"""URLs: transfers."""
+
+urlpatterns: list = []

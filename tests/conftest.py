@@ -1,0 +1,61 @@
+"""Fixtures every test suite uses: an organisation tree and a user for each role."""
+
+import pytest
+
+from accounts.roles import Role
+
+from .factories import OrganisationFactory, make_user
+
+
+@pytest.fixture
+def federation(db):
+    return OrganisationFactory(code="FED", name="市教科文卫体工会", sector="")
+
+
+@pytest.fixture
+def union_a(federation):
+    return OrganisationFactory(
+        code="EDU01", name="第一中学工会", parent=federation, sector="education"
+    )
+
+
+@pytest.fixture
+def union_b(federation):
+    return OrganisationFactory(
+        code="HEA01", name="市人民医院工会", parent=federation, sector="health"
+    )
+
+
+@pytest.fixture
+def officer(union_a):
+    return make_user(Role.CASE_OFFICER, union_a, username="officer_a")
+
+
+@pytest.fixture
+def officer_b(union_b):
+    return make_user(Role.CASE_OFFICER, union_b, username="officer_b")
+
+
+@pytest.fixture
+def finance(federation):
+    return make_user(Role.FINANCE, federation, username="finance")
+
+
+@pytest.fixture
+def finance2(federation):
+    return make_user(Role.FINANCE, federation, username="finance2")
+
+
+@pytest.fixture
+def leader(federation):
+    return make_user(Role.LEADER, federation, username="leader")
+
+
+@pytest.fixture
+def auditor(federation):
+    return make_user(Role.AUDITOR, federation, username="auditor")
+
+
+@pytest.fixture
+def administrator(federation):
+    return make_user(Role.ADMINISTRATOR, federation, username="admin", is_staff=True)

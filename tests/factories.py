@@ -1,0 +1,106 @@
+"""Factories shared by every app's tests. Per-app factories extend these."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.roles import Role, ensure_role_groups
+from cases.models import Case, CaseCategory, Organisation, Person, Sector, Visit, VisitKind
+from cases.services import save_organisation
+
+from .idnumbers import make_id_number
+
+_id_sequence = itertools.count(1)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    code = factory.Sequence(lambda n: f"ORG{n:04d}")
+    name = factory.Sequence(lambda n: f"第{n}中学工会")
+    sector = Sector.EDUCATION
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return save_organisation(model_class(*args, **kwargs))
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", "pw-Relief-2026")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        ensure_role_groups()
+        self.groups.add(*Group.objects.filter(name__in=[str(r) for r in extracted]))
+        self.save()
+
+
+def make_user(role: Role | None, organisation: Organisation | None = None, **kwargs) -> User:
+    roles = [role] if role else []
+    if organisation is not None:
+        kwargs["organisation"] = organisation
+    return UserFactory(roles=roles, **kwargs)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"张{n}")
+    gender = "M"
+    id_number = factory.LazyAttribute(
+        lambda o: make_id_number(
+            datetime.date(1975, 3, 1) + datetime.timedelta(days=next(_id_sequence)),
+            o.gender,
+            sequence=next(_id_sequence),
+        )
+    )
+    id_tail = factory.LazyAttribute(lambda o: o.id_number[-4:])
+    birth_date = factory.LazyAttribute(
+        lambda o: datetime.date(
+            int(o.id_number[6:10]), int(o.id_number[10:12]), int(o.id_number[12:14])
+        )
+    )
+    mobile = factory.Sequence(lambda n: f"138{n:08d}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    household_size = 3
+    household_monthly_income = Decimal("3000.00")
+    bank_name = "中国工商银行"
+    bank_account = factory.Sequence(lambda n: f"6222020200{n:09d}")
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    person = factory.SubFactory(PersonFactory)
+    category = CaseCategory.HARDSHIP
+    hardship_level = "relative"
+    organisation = factory.LazyAttribute(lambda o: o.person.organisation)
+    opened_by = factory.SubFactory(UserFactory)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    case = factory.SubFactory(CaseFactory)
+    visit_date = factory.LazyFunction(datetime.date.today)
+    kind = VisitKind.HOME
+    recorded_by = factory.SubFactory(UserFactory)
+    findings = "家中老人患病，收入微薄。"
