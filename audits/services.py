@@ -39,3 +39,26 @@ def log_access(
         detail=detail or {},
         ip_address=client_ip(request),
     )
+
+
+def get_in_scope_or_404(queryset, request, **lookup):
+    """`get_object_or_404` over a scoped queryset that logs out-of-scope lookups.
+
+    A record outside the user's scope answers 404 like a missing one, so its existence is not
+    revealed; but when it does exist, the attempt is written to the access log.
+    """
+    from django.http import Http404
+
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        if queryset.model._default_manager.filter(**lookup).exists():
+            log_access(
+                user=request.user,
+                action=AccessAction.OUT_OF_SCOPE,
+                object_type=queryset.model._meta.label_lower,
+                object_id=next(iter(lookup.values()), ""),
+                detail={"path": request.path},
+                request=request,
+            )
+        raise Http404 from None

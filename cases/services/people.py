@@ -65,4 +65,5 @@ def save_person(person: Person, *, by, reason: str = "") -> Person:
     person.save()
     return person
 
+
 __all__ = ["fill_derived_person_fields", "save_organisation", "save_person"]

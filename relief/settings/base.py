@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audits.middleware.RefusalLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

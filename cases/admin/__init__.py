@@ -1,0 +1,3 @@
+"""Admin registrations of the cases app, one module per subject."""
+
+from . import casework, people  # noqa: F401

@@ -1,0 +1,1 @@
+"""Demo seeder: cases, visits, poverty lines (order 20)."""

@@ -1,0 +1,1 @@
+"""Demo seeder: organisations, users, people (order 10)."""
