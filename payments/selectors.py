@@ -98,6 +98,11 @@ def standard_amount_for(campaign: Campaign, case: Case) -> Decimal | None:
     return None
 
 
+def _cents(value) -> Decimal:
+    """SQLite hands sums back without their scale; money always has two places."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
 def _money_sum(condition: Q) -> Coalesce:
     return Coalesce(
         Sum("amount", filter=condition),
@@ -149,14 +154,19 @@ def campaign_budget(campaign: Campaign) -> Budget:
         approved=_money_sum(Q(status__in=COMMITTED_UNPAID)),
         paid=_money_sum(Q(status=PaymentStatus.PAID)),
     )
-    return Budget(campaign.budget, totals["submitted"], totals["approved"], totals["paid"])
+    return Budget(
+        campaign.budget,
+        _cents(totals["submitted"]),
+        _cents(totals["approved"]),
+        _cents(totals["paid"]),
+    )
 
 
 def committed_total(campaign_id: int, *, exclude_pk: int | None = None) -> Decimal:
     qs = Payment.objects.filter(campaign_id=campaign_id, status__in=COMMITTED)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=_money_sum(Q()))["total"]
+    return _cents(qs.aggregate(total=_money_sum(Q()))["total"])
 
 
 def person_year_total(person_id: int, year: int, *, exclude_pk: int | None = None) -> Decimal:
@@ -164,7 +174,7 @@ def person_year_total(person_id: int, year: int, *, exclude_pk: int | None = Non
     qs = Payment.objects.filter(person_id=person_id, year=year, status__in=COMMITTED)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
-    return qs.aggregate(total=_money_sum(Q()))["total"]
+    return _cents(qs.aggregate(total=_money_sum(Q()))["total"])
 
 
 def campaign_list_for(user) -> QuerySet[Campaign]:
