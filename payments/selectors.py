@@ -178,8 +178,12 @@ def person_year_total(person_id: int, year: int, *, exclude_pk: int | None = Non
 
 
 def campaign_list_for(user) -> QuerySet[Campaign]:
-    return campaigns_visible_to(user).annotate(
-        **budget_annotations(), payment_count=Count("payments")
+    from django.db.models import F
+
+    return (
+        campaigns_visible_to(user)
+        .annotate(**budget_annotations(), payment_count=Count("payments"))
+        .annotate(remaining=F("budget") - F("approved_total") - F("paid_total"))
     )
 
 
