@@ -46,7 +46,19 @@ def lock_campaign(campaign_id: int) -> Campaign:
 
 
 def lock_payment(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update().get(pk=payment_id)
+    """The payment row, locked, with its organisation read in the same query (not locked)."""
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=payment_id)
+    )
+
+
+def require_payment_scope(user, payment: Payment, message) -> None:
+    """Scope check on a payment read by `lock_payment`: no further query."""
+    prefix = scope_path(user)
+    if prefix is None or not payment.organisation.path.startswith(prefix):
+        raise OutOfScope(message)
 
 
 def save_changed(obj, fields: list[str], *, by, reason: str = "") -> None:

@@ -47,8 +47,8 @@ from ..models import (
     PaymentStatus,
 )
 from ..selectors import (
+    approval_totals,
     campaign_covers,
-    committed_total,
     person_year_total,
     standard_amount_for,
 )
@@ -58,7 +58,7 @@ from .common import (
     lock_payment,
     logs_four_eyes_refusals,
     next_number,
-    require_scope,
+    require_payment_scope,
     save_changed,
 )
 
@@ -94,8 +94,9 @@ def check_no_live_payment(person_id: int, campaign_id: int, *, exclude_pk=None) 
         raise DuplicateLivePayment(_("该职工在本活动中已有一笔有效的慰问金，不能重复发放。"))
 
 
-def _check_cap(payment: Payment, campaign: Campaign) -> None:
-    already = person_year_total(payment.person_id, payment.year, exclude_pk=payment.pk)
+def _check_cap(payment: Payment, campaign: Campaign, already: Decimal | None = None) -> None:
+    if already is None:
+        already = person_year_total(payment.person_id, payment.year, exclude_pk=payment.pk)
     if already + payment.amount > campaign.annual_cap:
         raise AnnualCapExceeded(
             _(
@@ -193,7 +194,7 @@ def submit_payment(payment: Payment, *, by) -> Payment:
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         if p.status != PaymentStatus.DRAFT:
             raise InvalidTransition(
                 _("只有草稿可以提交，当前状态为“%(status)s”。") % {"status": p.get_status_display()}
@@ -221,7 +222,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         second = (
             p.status == PaymentStatus.APPROVED and p.amount > campaign.second_approval_threshold
         )
@@ -246,7 +247,9 @@ def approve_payment(payment: Payment, *, by) -> Payment:
             reason = _("二级审批通过")
         else:
             _require(permissions.can_approve_payments(by), _("您没有一级审批的权限。"))
-            already = committed_total(campaign.pk, exclude_pk=p.pk)
+            # The cap spans campaigns: serialise approvals for one person on the person row.
+            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
+            already, person_year = approval_totals(p)
             if already + p.amount > campaign.budget:
                 raise BudgetExceeded(
                     _(
@@ -255,9 +258,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
                     )
                     % {"budget": campaign.budget, "already": already, "amount": p.amount}
                 )
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
-            _check_cap(p, campaign)
+            _check_cap(p, campaign, person_year)
             p.status = PaymentStatus.APPROVED
             p.approved_by = by
             p.approved_at = now
@@ -278,7 +279,7 @@ def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         awaiting_second = (
             p.status == PaymentStatus.APPROVED and p.amount > campaign.second_approval_threshold
         )
@@ -307,7 +308,7 @@ def cancel_payment(payment: Payment, *, by, reason: str = "") -> Payment:
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         if p.status not in (PaymentStatus.DRAFT, PaymentStatus.SUBMITTED):
             raise InvalidTransition(
                 _("只有草稿或待审批的慰问金可以取消，当前状态为“%(status)s”。")
@@ -355,7 +356,7 @@ def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         line = None
         if p.status == PaymentStatus.IN_BATCH:
             line = _pending_line(p)
@@ -386,7 +387,7 @@ def mark_failed(payment: Payment, *, by, reason: str) -> Payment:
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         if p.status != PaymentStatus.IN_BATCH:
             raise InvalidTransition(
                 _("只有发放中的慰问金可以登记失败，当前状态为“%(status)s”。")
@@ -414,7 +415,7 @@ def reverse_payment(payment: Payment, *, by, reason: str) -> Payment:
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
-        require_scope(by, p.organisation_id, _("该慰问金不在您的管理范围内。"))
+        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
         if by.pk in (p.paid_by_id, p.approved_by_id, p.second_approved_by_id):
             raise FourEyesViolation(_("冲销须由审批人和登记发放人以外的另一人进行。"))
         if p.status != PaymentStatus.PAID:
