@@ -1,8 +1,8 @@
 """Benchmark (not a test): bulk-approve 1,000 submitted payments through the service.
 
     createdb -h 127.0.0.1 -U postgres bench_payments
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments .venv/bin/python bench/approve.py
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments
+    .venv/bin/python manage.py migrate && .venv/bin/python bench/approve.py
 
 The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
 is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
