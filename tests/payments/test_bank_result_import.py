@@ -199,3 +199,19 @@ def test_cash_payments_stay_out_of_bank_batches(campaign, officer, finance):
     )
     with pytest.raises(BatchRefused, match="现金"):
         services.create_batch(campaign, [payment.pk], by=finance)
+
+
+def test_only_an_open_batch_is_marked_sent_and_only_by_finance(sent_batch, finance, leader):
+    batch, _payments = sent_batch
+    with pytest.raises(InvalidTransition):
+        services.mark_batch_sent(batch, by=finance)
+    with pytest.raises(NotPermitted):
+        services.mark_batch_sent(batch, by=leader)
+
+
+def test_officers_cannot_build_batches(campaign, officer, finance):
+    payment = payment_in_state("approved", campaign=campaign, officer=officer, finance=finance)
+    with pytest.raises(NotPermitted):
+        services.create_batch(campaign, [payment.pk], by=officer)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.APPROVED and payment.batch is None
