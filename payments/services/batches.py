@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from audits.models import AccessAction
 from audits.services import log_access
+from cases.selectors import scope_path
 from relief.errors import RuleViolation
 
 from .. import permissions
@@ -29,7 +30,7 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .common import in_scope, lock_campaign, next_number, require_scope, save_changed
+from .common import lock_campaign, next_number, require_scope, save_changed
 from .payments import mark_failed, mark_paid, ready_for_payout
 
 
@@ -42,14 +43,20 @@ def create_batch(campaign: Campaign, payment_ids, *, by) -> DisbursementBatch:
         raise BatchRefused(_("请至少选择一笔慰问金。"))
     with transaction.atomic():
         campaign = lock_campaign(campaign.pk)
-        payments = list(Payment.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        payments = list(
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        )
+        prefix = scope_path(by)
         problems = []
         if len(payments) != len(ids):
             problems.append(_("部分所选慰问金不存在。"))
         for p in payments:
             if p.campaign_id != campaign.pk:
                 problems.append(_("%(ref)s 不属于本活动。") % {"ref": p.reference})
-            elif not in_scope(by, p.organisation_id):
+            elif prefix is None or not p.organisation.path.startswith(prefix):
                 problems.append(_("%(ref)s 不在您的管理范围内。") % {"ref": p.reference})
             elif p.method != PaymentMethod.BANK:
                 problems.append(_("%(ref)s 是现金发放，不能进入银行批次。") % {"ref": p.reference})
