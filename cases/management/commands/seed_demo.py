@@ -66,6 +66,6 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self) -> None:
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, display_name, role, _org, _staff in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role.label} · {display_name}")
