@@ -12,10 +12,10 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
-from stdnum.cn import ric
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
+from cases.idnumbers import check_digit_for
 from cases.models import EmploymentStatus, Gender, Organisation, Person, Sector
 from cases.services import save_organisation
 from relief.demo import DemoContext, register
@@ -126,7 +126,7 @@ def make_id_number(
     area = area or rng.choice(AREA_CODES)
     order = rng.randrange(0, 500) * 2 + (1 if gender == Gender.MALE else 0)
     body = f"{area}{birth:%Y%m%d}{order:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + check_digit_for(body)
 
 
 def make_mobile(rng: random.Random) -> str:

@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from cases.idnumbers import normalise_id_number, validate_id_number
 from cases.models import Person
 
+REQUIRED_MESSAGES = {
+    "name": _("请填写姓名。"),
+    "gender": _("请选择性别。"),
+    "id_number": _("请填写身份证号。"),
+    "mobile": _("请填写手机号码。"),
+    "organisation": _("请选择所在单位。"),
+}
+
 
 class PersonForm(forms.ModelForm):
     """Create or edit a person. Birth date, ID tail and per-capita income are derived.
@@ -51,6 +59,8 @@ class PersonForm(forms.ModelForm):
         self.fields["organisation"].empty_label = None
         self.fields["gender"].choices = self.fields["gender"].choices[1:]
         self.fields["mobile"].required = True
+        for name, message in REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
         if self.instance.pk:
             for name, masked in (
                 ("id_number", self.instance.masked_id_number),

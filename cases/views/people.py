@@ -43,7 +43,12 @@ def person_list(request):
     organisations = organisations_visible_to(request.user)
     people = people_visible_to(request.user).select_related("organisation")
     person_filter = PersonFilter(request.GET or None, queryset=people, organisations=organisations)
-    queryset = person_filter.qs if person_filter.is_bound else people
+    if not person_filter.is_bound:
+        queryset = people
+    elif person_filter.is_valid():
+        queryset = person_filter.qs
+    else:
+        queryset = people.none()  # the form says which condition is wrong
     page_size = _page_size(request)
     page = Paginator(queryset, page_size).get_page(request.GET.get("page"))
     query = request.GET.copy()
