@@ -4,7 +4,6 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.idnumbers import normalise_id_number
@@ -35,7 +34,7 @@ def search_people(queryset, value: str):
         return queryset
     number = normalise_id_number(value)
     if _TAIL.match(number):
-        return queryset.filter(Q(id_tail=number) | Q(mobile__endswith=number))
+        return queryset.filter(id_tail=number)
     if _FULL_ID.match(number):
         return queryset.filter(id_number=number)
     if _DIGITS.match(value):

@@ -23,7 +23,7 @@ def snapshot() -> dict:
     return {
         "organisations": list(
             Organisation.objects.order_by("code").values_list(
-                "code", "name", "sector", "parent__code", "path"
+                "code", "name", "sector", "parent__code"
             )
         ),
         "users": sorted(
