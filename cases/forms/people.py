@@ -54,6 +54,7 @@ class PersonForm(forms.ModelForm):
         }
 
     def __init__(self, *args, organisations, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # labels sit above their inputs
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
