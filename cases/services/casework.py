@@ -208,6 +208,11 @@ def _validate_case_fields(
     if occasion:
         raise InvalidCaseData(_("只有节日/特殊日慰问个案才选择慰问节日。"), field="occasion")
     level = hardship_level or suggested
+    if not level and not line_known:
+        raise InvalidCaseData(
+            _("尚未录入今年的低保标准，系统无法建议困难类别，请选择困难类别。"),
+            field="hardship_level",
+        )
     if not level:
         raise InvalidCaseData(
             _("按收入测算该职工不低于低保标准的2倍，系统无建议类别；请选择困难类别并说明理由。"),
