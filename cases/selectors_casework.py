@@ -110,7 +110,8 @@ def _status_entries(case: Case) -> list[TimelineEntry]:
         if title:
             entries.append(
                 TimelineEntry(
-                    when=row.history_date,
+                    # The opening is dated by the case itself (imports may open cases backdated).
+                    when=case.opened_at if previous is None else row.history_date,
                     kind="status",
                     title=title,
                     user=row.history_user,
