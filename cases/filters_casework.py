@@ -17,11 +17,20 @@ class CaseFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("如：张伟 或 1234")}),
     )
-    category = django_filters.ChoiceFilter(label=_("类别"), choices=CaseCategory.choices)
-    hardship_level = django_filters.ChoiceFilter(label=_("困难类别"), choices=HardshipLevel.choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseStatus.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("类别"), choices=CaseCategory.choices, empty_label=_("全部")
+    )
+    hardship_level = django_filters.ChoiceFilter(
+        label=_("困难类别"), choices=HardshipLevel.choices, empty_label=_("全部")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=CaseStatus.choices, empty_label=_("全部")
+    )
     organisation = django_filters.ModelChoiceFilter(
-        label=_("单位"), queryset=Organisation.objects.none(), method="in_organisation"
+        label=_("单位"),
+        queryset=Organisation.objects.none(),
+        method="in_organisation",
+        empty_label=_("全部（含下级）"),
     )
     overdue = django_filters.BooleanFilter(
         label=_("仅看逾期未复核"),
@@ -38,6 +47,7 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["organisation"].queryset = organisations_visible_to(user).only(
             "id", "name", "path"
         )
+        self.form.label_suffix = ""  # builds the form: after the queryset is set
 
     def search(self, queryset, name, value):
         """Indexed lookups only: the exact ID number, its last four characters, or a name prefix."""

@@ -208,7 +208,7 @@ def _plan_case(ctx: DemoContext, case: Case, officer) -> _Plan:
 
 def _follow_up(ctx: DemoContext, day: datetime.date) -> datetime.date | None:
     if ctx.rng.random() < 0.6:
-        return max(day, ctx.today) + datetime.timedelta(days=ctx.rng.randrange(1, 12))
+        return day + datetime.timedelta(days=ctx.rng.randrange(5, 31))
     return None
 
 

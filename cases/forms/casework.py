@@ -16,7 +16,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class OpenCaseForm(forms.Form):
+class Form(forms.Form):
+    """Chinese labels take no trailing colon."""
+
+    label_suffix = ""
+
+
+class OpenCaseForm(Form):
     category = forms.ChoiceField(label=_("类别"), choices=CaseCategory.choices)
     hardship_level = forms.ChoiceField(
         label=_("困难类别"),
@@ -69,7 +75,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visit_date = forms.DateField(label=_("走访日期"), widget=DateInput())
     kind = forms.ChoiceField(label=_("走访方式"), choices=VisitKind.choices)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
@@ -103,21 +109,25 @@ class VisitForm(forms.Form):
         help_text=_("JPEG、PNG 或 PDF，每个文件不超过 10 MB；可直接用手机拍照。"),
     )
 
+    field_order = ["visit_date", "kind", "place", "findings", "attachments", "needs"]
+
     def __init__(self, *args, companions_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
         if companions_queryset is not None:
             self.fields["companions"].queryset = companions_queryset
+            if not companions_queryset.exists():
+                del self.fields["companions"]
         if not self.is_bound:
             self.initial.setdefault("visit_date", timezone.localdate())
         self.fields["money_handed_over"].widget.attrs["inputmode"] = "decimal"
         self.fields["goods_value"].widget.attrs["inputmode"] = "decimal"
 
 
-class VerifyCaseForm(forms.Form):
+class VerifyCaseForm(Form):
     note = forms.CharField(label=_("核实说明"), required=False, max_length=500)
 
 
-class CloseCaseForm(forms.Form):
+class CloseCaseForm(Form):
     reason = forms.ChoiceField(
         label=_("结案原因"),
         choices=[("", "—")] + list(ClosingReason.choices),
@@ -129,7 +139,7 @@ class CloseCaseForm(forms.Form):
     )
 
 
-class ReopenCaseForm(forms.Form):
+class ReopenCaseForm(Form):
     reason = forms.CharField(
         label=_("重新开启理由"),
         widget=forms.Textarea(attrs={"rows": 2}),

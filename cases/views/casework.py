@@ -203,7 +203,7 @@ def visit_create(request, pk: int):
                     goods_value=data["goods_value"],
                     money_handed_over=data["money_handed_over"],
                     follow_up_on=data["follow_up_on"],
-                    companions=data["companions"],
+                    companions=data.get("companions", ()),
                     companions_note=data["companions_note"],
                     attachments=data["attachments"],
                 )
