@@ -76,6 +76,7 @@ class TimelineEntry:
     reason: str = ""
     visit: Visit | None = None
     details: list[str] = field(default_factory=list)
+    order: int = 0  # breaks ties between entries of the same moment: later steps first
 
 
 def _status_entries(case: Case) -> list[TimelineEntry]:
@@ -117,6 +118,7 @@ def _status_entries(case: Case) -> list[TimelineEntry]:
                     user=row.history_user,
                     reason=row.history_change_reason or "",
                     details=details,
+                    order=row.history_id,
                 )
             )
         previous = row
@@ -150,9 +152,10 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 title=_("走访（%(kind)s）") % {"kind": visit.get_kind_display()},
                 user=visit.recorded_by,
                 visit=visit,
+                order=visit.pk,
             )
         )
-    entries.sort(key=lambda e: e.when, reverse=True)
+    entries.sort(key=lambda e: (e.when, e.kind == "status", e.order), reverse=True)
     return entries
 
 

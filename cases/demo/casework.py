@@ -80,7 +80,15 @@ REOPEN_REASONS = ["病情复发，家庭再次陷入困难。", "配偶失业，
 
 
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    """A moment of `day`; for today, never later than now (history is not written ahead).
+
+    Today's steps are pulled back to just before now, keeping their order of the day.
+    """
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    now = timezone.now()
+    if moment > now:
+        moment = now - datetime.timedelta(minutes=(24 - hour) * 60 - minute)
+    return moment
 
 
 def _seed_poverty_lines(ctx: DemoContext) -> dict[int, Decimal]:
@@ -212,7 +220,7 @@ def _follow_up(ctx: DemoContext, day: datetime.date) -> datetime.date | None:
     return None
 
 
-def _step(plans, attribute, apply, fields, officer, reason) -> None:
+def _step(plans, attribute, apply, fields, officer, reason, hour=18) -> None:
     """One bulk round of a lifecycle step, with one history row per case."""
     moved = []
     for plan in plans:
@@ -221,7 +229,7 @@ def _step(plans, attribute, apply, fields, officer, reason) -> None:
             continue
         case = plan.case
         apply(plan, case)
-        case._history_date = _at(day, 18, 30)
+        case._history_date = _at(day, hour, 30)
         case._history_user = officer
         case._change_reason = reason(plan) if callable(reason) else reason
         moved.append(case)
@@ -242,7 +250,7 @@ def _close(plan, case):
     case.status = CaseStatus.CLOSED
     case.closing_reason = plan.closing_reason
     case.closing_note = CLOSING_NOTES[plan.closing_reason]
-    case.closed_at = _at(plan.closed_on, 18, 30)
+    case.closed_at = _at(plan.closed_on, 19, 30)
 
 
 def _reopen(plan, case):
@@ -306,8 +314,11 @@ def seed_casework(ctx: DemoContext) -> None:
     _step(plans, "verified_on", _verify, ["status", "last_verified_on"], officer, "入户核实属实")
     _step(plans, "reviewed_on", _review, ["last_verified_on"], officer, "年度复核")
     closing = ["status", "closing_reason", "closing_note", "closed_at"]
-    _step(plans, "closed_on", _close, closing, officer, lambda p: CLOSING_NOTES[p.closing_reason])
-    _step(plans, "reopened_on", _reopen, closing, officer, lambda p: ctx.rng.choice(REOPEN_REASONS))
+    _step(
+        plans, "closed_on", _close, closing, officer, lambda p: CLOSING_NOTES[p.closing_reason], 19
+    )
+    reopen_reason = lambda p: ctx.rng.choice(REOPEN_REASONS)  # noqa: E731
+    _step(plans, "reopened_on", _reopen, closing, officer, reopen_reason, hour=20)
 
     statuses = Counter(p.case.status for p in plans)
     ctx.data["case_ids"] = [p.case.pk for p in plans]

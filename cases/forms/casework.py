@@ -19,7 +19,9 @@ class DateInput(forms.DateInput):
 class Form(forms.Form):
     """Chinese labels take no trailing colon."""
 
-    label_suffix = ""
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class OpenCaseForm(Form):
