@@ -30,7 +30,7 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .common import lock_campaign, next_number, require_scope, save_changed
+from .common import lock_campaign, next_number, require_scope, save_changed, save_new
 from .payments import mark_failed, mark_paid, ready_for_payout
 
 
@@ -75,7 +75,7 @@ def create_batch(campaign: Campaign, payment_ids, *, by) -> DisbursementBatch:
             organisation=by.organisation or campaign.organisation,
             created_by=by,
         )
-        save_changed_new(batch, by=by, reason=_("建立发放批次"))
+        save_new(batch, by=by, reason=_("建立发放批次"))
         lines = [BatchLine(batch=batch, payment=p, amount=p.amount) for p in payments]
         try:
             with transaction.atomic():
@@ -91,12 +91,6 @@ def create_batch(campaign: Campaign, payment_ids, *, by) -> DisbursementBatch:
                 p, ["status", "batch"], by=by, reason=_("加入批次 %(ref)s") % {"ref": batch}
             )
     return batch
-
-
-def save_changed_new(obj, *, by, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason
-    obj.save()
 
 
 def mark_batch_sent(batch: DisbursementBatch, *, by) -> DisbursementBatch:
