@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case
 from accounts.roles import Role
+from cases.models import Case
 from cases.services import open_case, verify_case
 from tests.cases.factories import backdate, closed_case, hardship_case, person_in, visit
 from tests.factories import OrganisationFactory, make_user
