@@ -394,3 +394,21 @@ def test_batch_page_runs_a_fixed_number_of_queries(client, campaign, walk, finan
     assert _count_queries(client, small.get_absolute_url()) == _count_queries(
         client, large.get_absolute_url()
     )
+
+
+def test_payment_page_offers_no_step_the_four_eyes_rule_refuses(client, walk, finance, finance2):
+    paid = walk("paid")
+    client.force_login(finance)
+    assert "reverse" not in client.get(paid.get_absolute_url()).context["actions"]
+    client.force_login(finance2)
+    assert "reverse" in client.get(paid.get_absolute_url()).context["actions"]
+
+
+def test_history_reasons_of_system_steps_are_shown_in_the_readers_language(client, walk, finance):
+    payment = walk("approved")
+    client.force_login(finance)
+    client.cookies.load({"django_language": "en"})
+    response = client.get(payment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    reasons = [row["reason"] for row in response.context["history"]]
+    assert reasons == ["First approval given", "Submitted for approval", "Drafted"]
+    assert payment.history.first().history_change_reason == "一级审批通过"
