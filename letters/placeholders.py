@@ -26,6 +26,7 @@ PLACEHOLDERS: dict[str, str] = {
 
 # `{{ name }}` with optional spaces inside; anything else between braces is reported.
 _PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 _TAG_MARKERS = ("{%", "%}", "{#", "#}")
 
 
@@ -48,12 +49,16 @@ def find_problems(text: str) -> list[Problem]:
             seen.add(offender)
             problems.append(Problem(offender, str(message)))
 
+    tag_message = _("不允许使用模板标签或注释：“%(x)s”。只能使用 {{占位符}}。")
+    for match in _TAG.finditer(text):
+        add(match.group(0), tag_message % {"x": match.group(0)})
+    without_tags = _TAG.sub("", text)
     for marker in _TAG_MARKERS:
-        start = text.find(marker)
+        start = without_tags.find(marker)
         if start >= 0:
-            snippet = _snippet(text, start)
-            message = _("不允许使用模板标签或注释：“%(x)s”。只能使用 {{占位符}}。")
-            add(snippet, message % {"x": snippet})
+            snippet = _snippet(without_tags, start)
+            add(snippet, tag_message % {"x": snippet})
+    text = without_tags
 
     for match in _PLACEHOLDER.finditer(text):
         raw = match.group(0)
