@@ -54,6 +54,30 @@ def families_covering(char: str) -> list[str]:
     return run_fc_list(f":charset={ord(char):x}")
 
 
+def _is_rare(char: str) -> bool:
+    """Outside the CJK blocks every Chinese font has: Extension A, B and later, compatibility."""
+    code = ord(char)
+    return 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF or code > 0xFFFF
+
+
+@lru_cache(maxsize=4096)
+def _covered(char: str) -> bool:
+    return bool(families_covering(char))
+
+
+def uncovered_characters(text: str) -> list[str]:
+    """Rare characters of `text` that no installed font can draw (they would print as boxes).
+
+    Only rare characters are asked about, each once per process, so checking a 1,000-name
+    campaign costs a handful of fontconfig calls at most.
+    """
+    missing: list[str] = []
+    for char in text:
+        if _is_rare(char) and char not in missing and not _covered(char):
+            missing.append(char)
+    return missing
+
+
 @lru_cache(maxsize=1)
 def font_family_css() -> str:
     """The CSS `font-family` list: the stack's installed faces first, each quoted, then serif.

@@ -18,7 +18,7 @@ from audits.models import AccessAction
 from audits.services import log_access
 from relief.errors import RuleViolation
 
-from . import permissions, rendering
+from . import fonts, permissions, rendering
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from .placeholders import find_problems
 from .selectors import PRINTABLE_STATUSES
@@ -129,6 +129,26 @@ def _require_printer(by) -> None:
         raise LetterRefused(_("您没有打印慰问信和签收表的权限。"))
 
 
+def _require_glyphs(people: Sequence) -> None:
+    """Refuse, naming the person and the character, rather than print a box for a 生僻字."""
+    problems = []
+    for person in people:
+        missing = fonts.uncovered_characters(person.name)
+        if missing:
+            chars = "、".join(f"“{c}”（U+{ord(c):04X}）" for c in missing)
+            problems.append(
+                _("%(name)s 的姓名中的 %(chars)s") % {"name": person.name, "chars": chars}
+            )
+    if problems:
+        raise LetterRefused(
+            _(
+                "已安装的字体都无法显示下列生僻字，打印会出现方框：%(list)s。"
+                "请系统管理员安装覆盖这些字的字体（如 fonts-hanazono）后再打印。"
+            )
+            % {"list": "；".join(problems)}
+        )
+
+
 @transaction.atomic
 def record_print(
     *,
@@ -192,6 +212,7 @@ def print_payment_letter(
             _("只有已审批或已发放的慰问金才能打印慰问信；这笔慰问金的状态是“%(status)s”。")
             % {"status": payment.get_status_display()}
         )
+    _require_glyphs([payment.person])
     issued_on = issued_on or timezone.localdate()
     letters = rendering.letters_for_payments([payment], issued_on)
     rendered = rendering.render_letters_pdf(letters)
@@ -219,6 +240,7 @@ def print_case_letter(
             payment=payment, by=by, channel=channel, request=request, issued_on=issued_on
         )
     _require_printer(by)
+    _require_glyphs([case.person])
     issued_on = issued_on or timezone.localdate()
     text = rendering.template_text_for(None)
     letter = rendering.build_letter(text, rendering.case_values(case, issued_on))
@@ -257,6 +279,7 @@ def print_campaign_letters(
             _("活动“%(name)s”没有已审批或已发放的慰问金，没有可打印的慰问信。")
             % {"name": campaign.name}
         )
+    _require_glyphs([p.person for p in payments])
     issued_on = issued_on or timezone.localdate()
     letters = rendering.letters_for_payments(payments, issued_on)
     rendered = rendering.render_letters_pdf(letters, title=campaign.name, progress=progress)
@@ -305,6 +328,7 @@ def print_signoff_sheet(
         name_part = campaign.name
     if not payments:
         raise NothingToPrint(empty)
+    _require_glyphs([p.person for p in payments])
     issued_on = issued_on or timezone.localdate()
     rendered = rendering.render_signoff_pdf(
         payments,

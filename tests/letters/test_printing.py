@@ -254,3 +254,25 @@ def test_the_print_log_is_for_auditors_in_scope(
     client.force_login(auditor)
     page = client.get(reverse("letters:print_record", args=[mine.pk]))
     assert page.status_code == 200 and payment.reference in page.content.decode()
+
+
+def test_a_name_no_installed_font_can_draw_is_refused_naming_the_character(
+    client, officer, union_a, campaign, fake_pdf, monkeypatch
+):
+    from letters import fonts
+
+    real = fonts.run_fc_list
+    monkeypatch.setattr(
+        fonts, "run_fc_list", lambda pattern: [] if pattern == ":charset=21484" else real(pattern)
+    )
+    fonts._covered.cache_clear()
+    payment = PaymentFactory(organisation=union_a, campaign=campaign, name="李𡒄")
+    client.force_login(officer)
+    try:
+        response = client.get(reverse("letters:payment_letter", args=[payment.pk]))
+    finally:
+        fonts._covered.cache_clear()
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "李𡒄" in text and "U+21484" in text and "方框" in text
+    assert fake_pdf == [] and not PrintRecord.objects.exists()
