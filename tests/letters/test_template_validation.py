@@ -8,7 +8,10 @@ def offenders(text):
 
 
 def test_known_placeholders_with_or_without_spaces_are_accepted():
-    text = "尊敬的{{收信人}}：{{ 姓名 }}{{称呼}}，{{单位}}{{活动名称}}{{金额}}{{金额大写}}{{日期}}{{发文单位}}"
+    text = (
+        "尊敬的{{收信人}}：{{ 姓名 }}{{称呼}}，{{单位}}{{活动名称}}"
+        "{{金额}}{{金额大写}}{{日期}}{{发文单位}}"
+    )
     assert find_problems(text) == []
 
 
