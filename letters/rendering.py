@@ -176,11 +176,15 @@ def render_letters_pdf(
         html = HTML(string=letters_html(chunk, title), base_url=str(CSS_DIR))
         documents.append(html.render(stylesheets=[stylesheet], font_config=font_config))
         if progress:
-            progress(min(start + CHUNK, total), total)
+            # The last letter counts only once the file is written (a third of the time).
+            progress(min(start + CHUNK, total - 1), total)
     document = documents[0]
     if len(documents) > 1:
         document = document.copy([page for doc in documents for page in doc.pages])
-    return Rendered(document.write_pdf(), len(document.pages))
+    content = document.write_pdf()
+    if progress:
+        progress(total, total)
+    return Rendered(content, len(document.pages))
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,32 @@ def test_a_signoff_sheet_repeats_its_header_numbers_its_pages_and_totals_on_the_
     assert "12,012.00" in pages[-1]
     assert "人民币壹万贰仟零壹拾贰元整" in pages[-1]
     assert "合计" not in "".join(pages[:-1])
+
+
+def test_chunks_of_letters_become_one_document_and_report_progress(monkeypatch):
+    import datetime
+
+    from letters import rendering
+    from letters.defaults import DEFAULT_TEMPLATE
+
+    monkeypatch.setattr(rendering, "CHUNK", 1)
+    letters = [
+        rendering.build_letter(
+            DEFAULT_TEMPLATE,
+            rendering.values_for(
+                name=name,
+                gender="M",
+                organisation="第一中学工会",
+                campaign_name="送温暖",
+                issuer="市教科文卫体工会",
+                amount=Decimal("800.00"),
+                issued_on=datetime.date(2020, 6, 5),
+            ),
+        )
+        for name in ("甲一", "乙二")
+    ]
+    calls = []
+    rendered = rendering.render_letters_pdf(letters, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 2), (1, 2), (2, 2)]
+    assert rendered.pages == 2
+    assert [p.split("尊敬的")[1][:2] for p in pages_text(rendered.content)] == ["甲一", "乙二"]
