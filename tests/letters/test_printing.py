@@ -276,3 +276,31 @@ def test_a_name_no_installed_font_can_draw_is_refused_naming_the_character(
     text = response.content.decode()
     assert "李𡒄" in text and "U+21484" in text and "方框" in text
     assert fake_pdf == [] and not PrintRecord.objects.exists()
+
+
+def test_the_campaign_list_runs_a_fixed_number_of_queries(
+    client, finance, federation, django_assert_num_queries
+):
+    client.force_login(finance)
+    url = reverse("letters:campaign_list")
+    CampaignFactory(organisation=federation)
+    client.get(url)
+    with django_assert_num_queries(8) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(10):
+        CampaignFactory(organisation=federation)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).context["page"]) == 11
+
+
+def test_a_job_for_a_campaign_outside_the_owners_scope_fails_readably(officer, union_b):
+    from jobs.services import execute_job
+
+    other = CampaignFactory(organisation=union_b)
+    job = Job.objects.create(
+        kind="letters.campaign_pdf", title="t", owner=officer, params={"campaign_id": other.pk}
+    )
+    execute_job(str(job.pk))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "管辖范围" in job.message
+    assert not PrintRecord.objects.exists()
