@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audits.models import AccessAction
 from audits.services import log_access
+from payments.models import Campaign
 from relief.errors import RuleViolation
 
 from . import fonts, permissions, rendering
@@ -67,6 +68,9 @@ def save_letter_template(
     problems = template_problems(title=title, body=body, signature=signature)
     if problems:
         raise TemplateRefused(problems)
+    # Lock the campaign first (the codebase's lock order), so two first saves of a campaign's
+    # template queue up instead of both inserting.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     template = LetterTemplate.objects.select_for_update().filter(campaign=campaign).first()
     wanted = {"title": title.strip(), "body": body.strip(), "signature": signature.strip()}
     if template is None:

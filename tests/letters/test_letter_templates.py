@@ -167,3 +167,39 @@ def test_the_admin_validates_like_the_letters_page(client, administrator, campai
     )
     assert saved.status_code == 302
     assert LetterTemplate.objects.get().history.latest().history_user == administrator
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_saves_of_a_template_at_once_both_succeed_one_after_the_other(federation):
+    """The campaign row lock queues the second save behind the first (no duplicate insert)."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    admins = [make_user(Role.ADMINISTRATOR, federation) for _ in range(2)]
+    campaign = CampaignFactory(organisation=federation)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def save(admin, title):
+        try:
+            barrier.wait()
+            save_letter_template(
+                campaign=campaign, title=title, body=BODY, signature="{{日期}}", by=admin
+            )
+        except Exception as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=save, args=(a, f"标题{i}")) for i, a in enumerate(admins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    template = LetterTemplate.objects.get(campaign=campaign)
+    assert template.history.count() == 2
