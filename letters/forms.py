@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import LetterTemplate
-from .services import template_problems
+from .services import TEMPLATE_FIELDS, template_problems
 
 
 class LetterTemplateForm(forms.ModelForm):
@@ -22,7 +22,7 @@ class LetterTemplateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        texts = {f: cleaned.get(f, "") or "" for f in ("title", "body", "signature")}
+        texts = {f: cleaned.get(f, "") or "" for f in TEMPLATE_FIELDS}
         for field, messages in template_problems(**texts).items():
             for message in messages:
                 self.add_error(field, message)

@@ -20,6 +20,7 @@ from .models import LetterTemplate, PrintChannel, PrintKind
 from .permissions import can_edit_templates, can_print, can_view_print_log, require
 from .placeholders import PLACEHOLDERS
 from .services import (
+    TEMPLATE_FIELDS,
     PrintOut,
     TemplateRefused,
     print_campaign_letters,
@@ -87,7 +88,7 @@ def template_edit(request, campaign_pk):
                 campaign=campaign,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-                **{f: form.cleaned_data[f] for f in ("title", "body", "signature")},
+                **{f: form.cleaned_data[f] for f in TEMPLATE_FIELDS},
             )
         except TemplateRefused as error:  # validated again under the lock
             for field, problems in error.problems.items():
@@ -112,8 +113,7 @@ def template_edit(request, campaign_pk):
 def _preview(campaign, data, instance) -> dict:
     """The letter with sample data, or the problems that prevent it."""
     texts = {
-        f: (data.get(f, "") if data is not None else getattr(instance, f))
-        for f in ("title", "body", "signature")
+        f: (data.get(f, "") if data is not None else getattr(instance, f)) for f in TEMPLATE_FIELDS
     }
     problems = template_problems(**texts)
     if problems:
