@@ -231,8 +231,10 @@ def main() -> None:
         )
         print(f"load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         checks = {
-            f"{args.letters} letters < 60 s": one["seconds"] < 60,
-            "≥ 3× faster than naive": speedup >= 3,
+            f"{args.letters} letters < 60 s on one core (CPU time)": one["cpu"] < 60,
+            f"{args.letters} letters < 60 s wall clock on this machine now": one["seconds"] < 60,
+            "≥ 3× faster than naive (wall)": speedup >= 3,
+            "≥ 3× faster than naive (CPU)": naive["cpu"] / one["cpu"] >= 3,
             "peak RSS < 1 GB": one["peak_rss_mb"] < 1024,
         }
         for label, ok in checks.items():
