@@ -196,15 +196,15 @@ def test_a_campaign_signoff_records_the_cash_payments(client, finance, union_a, 
 def test_the_payment_page_tag_shows_its_print_history(client, officer, payment, fake_pdf):
     client.force_login(officer)
     client.get(reverse("letters:payment_letter", args=[payment.pk]))
-    html = Template("{% load letters_tags %}{% print_history payment %}").render(
-        Context({"payment": payment})
-    )
+    tag = Template("{% load letters_tags %}{% print_history payment %}")
+    html = tag.render(Context({"payment": payment, "user": officer}))
     assert "officer_a" in html and "慰问信" in html and "网页" in html
-    unprinted = PaymentFactory(campaign=payment.campaign)
-    html = Template("{% load letters_tags %}{% print_history payment %}").render(
-        Context({"payment": unprinted})
-    )
-    assert "尚未打印过" in html
+    assert reverse("letters:payment_letter", args=[payment.pk]) in html
+    auditor = make_user(Role.AUDITOR, officer.organisation)
+    assert "letter.pdf" not in tag.render(Context({"payment": payment, "user": auditor}))
+    unprinted = PaymentFactory(campaign=payment.campaign, status=PaymentStatus.SUBMITTED)
+    html = tag.render(Context({"payment": unprinted, "user": officer}))
+    assert "尚未打印过" in html and "letter.pdf" not in html
 
 
 def make_prints(count, by, campaign, payments):
