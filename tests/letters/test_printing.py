@@ -304,3 +304,20 @@ def test_a_job_for_a_campaign_outside_the_owners_scope_fails_readably(officer, u
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "管辖范围" in job.message
     assert not PrintRecord.objects.exists()
+
+
+def test_a_print_records_page_runs_a_fixed_number_of_queries(
+    client, auditor, finance, union_a, campaign, django_assert_num_queries
+):
+    small = [PaymentFactory(organisation=union_a, campaign=campaign) for _ in range(2)]
+    large = small + [PaymentFactory(organisation=union_a, campaign=campaign) for _ in range(20)]
+    make_prints(1, finance, campaign, small)
+    make_prints(1, finance, campaign, large)
+    first, second = PrintRecord.objects.order_by("id")
+    client.force_login(auditor)
+    client.get(reverse("letters:print_record", args=[first.pk]))
+    with django_assert_num_queries(9) as few:
+        assert client.get(reverse("letters:print_record", args=[first.pk])).status_code == 200
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("letters:print_record", args=[second.pk]))
+    assert len(page.context["page"]) == 22
