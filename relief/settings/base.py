@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "payments",
     "letters",
     "audits",
+    "jobs",
 ]
 
 MIDDLEWARE = [

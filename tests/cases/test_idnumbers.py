@@ -30,7 +30,7 @@ def error_code(number: str) -> str:
         "11010519491231002X",  # the GB 11643 example, check digit X
         "110101199003070011",
         "44010619800101123" + check_digit_for("44010619800101123"),
-        make_id_number(datetime.date(1970, 5, 17), "F", area="410102", sequence=3),
+        make_id_number(datetime.date(1970, 5, 17), "F", area="410102", sequence=17),
     ],
 )
 def test_valid_numbers_pass(number):
