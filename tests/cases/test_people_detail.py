@@ -206,3 +206,11 @@ def test_person_page_query_count_does_not_grow_with_the_history(
         save_person(person_a, by=finance, reason=f"第{n}次调整")
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_person_page_offers_to_open_a_case_to_officers_only(client, officer, auditor, person_a):
+    link = f"{reverse('cases:case_open')}?person={person_a.pk}"
+    client.force_login(officer)
+    assert link in client.get(detail(person_a)).content.decode()
+    client.force_login(auditor)
+    assert link not in client.get(detail(person_a)).content.decode()
