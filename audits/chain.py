@@ -251,8 +251,11 @@ def _chunks(queryset, order: str, columns: tuple[str, ...]) -> Iterator[list[dic
 
 def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
     """Pairs (history row, entry) in history_id order; either side may be missing."""
-    rows = (row for chunk in _chunks(tracked.history_model.objects.all(), "history_id",
-                                     tracked.columns) for row in chunk)
+    rows = (
+        row
+        for chunk in _chunks(tracked.history_model.objects.all(), "history_id", tracked.columns)
+        for row in chunk
+    )
     entries = (
         e
         for chunk in _chunks(
@@ -291,8 +294,9 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
                 or entry["reason"] != (row["history_change_reason"] or "")
             ):
                 problem = "历史记录与变更索引不一致（记录被改动）"
-            elif entry["digest"] != _mac(entry_text(entry, row, m2m.get(row["history_id"], [])),
-                                         key):
+            elif entry["digest"] != _mac(
+                entry_text(entry, row, m2m.get(row["history_id"], [])), key
+            ):
                 problem = "内容摘要不符（历史记录被改动）"
             if problem:
                 yield Problem(tracked.label, f"history_id={row['history_id']}", problem)

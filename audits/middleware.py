@@ -18,3 +18,31 @@ class RefusalLogMiddleware:
                 request=request,
             )
         return response
+
+
+class AuditorReadOnlyMiddleware:
+    """Refuse (403) every unsafe request of an auditor, whichever view it targets."""
+
+    SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import HttpResponseForbidden
+        from django.utils.translation import gettext as _
+
+        from .permissions import AUDITOR_ALLOWED_POSTS, is_read_only
+
+        if request.method in self.SAFE_METHODS:
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not is_read_only(user):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in AUDITOR_ALLOWED_POSTS and not match.namespace:
+            return None
+        return HttpResponseForbidden(_("审计人员只能查看，不能修改任何数据。"))

@@ -1,3 +1,19 @@
+from django.urls import path
+
+from . import views
+
 app_name = "audits"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.changelog, name="changelog"),
+    path("export/<str:fmt>/", views.changelog_export, name="changelog_export"),
+    path("record/<str:label>/<str:pk>/", views.timeline, name="timeline"),
+    path(
+        "record/<str:label>/<str:pk>/export/<str:fmt>/",
+        views.timeline_export,
+        name="timeline_export",
+    ),
+    path("reports/", views.report_index, name="reports"),
+    path("reports/<slug:slug>/", views.report, name="report"),
+    path("reports/<slug:slug>/export/<str:fmt>/", views.report_export, name="report_export"),
+]

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audits.middleware.RefusalLogMiddleware",
+    "audits.middleware.AuditorReadOnlyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
