@@ -90,9 +90,7 @@ def test_role_assignment_is_recorded_with_the_groups(administrator, union_a):
     target = make_user(None, union_a, username="newbie")
     target._history_user = administrator
     target.groups.add(Group.objects.get(name=Role.FINANCE))
-    last = ChangeEntry.objects.filter(model="accounts.user", object_id=str(target.pk)).latest(
-        "id"
-    )
+    last = ChangeEntry.objects.filter(model="accounts.user", object_id=str(target.pk)).latest("id")
     assert last.kind == "~"
     from audits.diffs import describe
 
