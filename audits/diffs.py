@@ -153,9 +153,9 @@ def describe(entries: list[ChangeEntry]) -> list[Described]:
                 fk_wanted[related].add(related_id)
         live[label] = {
             str(pk)
-            for pk in tracked.model._default_manager.filter(
-                pk__in=[e.object_id for e in group]
-            ).values_list("pk", flat=True)
+            for pk in tracked.model._default_manager.filter(pk__in=[e.object_id for e in group])
+            .order_by()
+            .values_list("pk", flat=True)
         }
 
     fk_labels = {}

@@ -1,3 +1,4 @@
+# ruff: noqa: S608 — the SQL here names our own tables, on purpose, to tamper with them
 """`verify_audit` passes on an intact trail and names the row after tampering (UPDATE, DELETE,
 forged INSERT), on SQLite and on PostgreSQL — where the append-only trigger has to be switched off
 first, as only a database administrator could."""
@@ -190,9 +191,12 @@ postgres_only = pytest.mark.skipif(
     "statement", ["UPDATE {t} SET history_change_reason = 'x'", "DELETE FROM {t}"]
 )
 def test_postgres_refuses_update_and_delete_of_history_rows(trail, statement):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement.format(t=f'"{TABLE}"'))
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement.format(t=f'"{TABLE}"'))
 
 
 @pytest.mark.postgres
@@ -203,9 +207,8 @@ def test_postgres_refuses_changes_to_audit_rows_but_lets_the_sealer_seal(trail):
     for model in (ChangeEntry, AccessLog):
         table = model._meta.db_table
         for sql in (f'UPDATE "{table}" SET chain_seq = chain_seq + 1000', f'DELETE FROM "{table}"'):
-            with pytest.raises(DatabaseError), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute(sql)
+            with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+                c.execute(sql)
     with pytest.raises(DatabaseError), transaction.atomic():
         ChainHead.objects.filter(name="change").delete()
     assert "intact" in run_verify()
