@@ -59,9 +59,12 @@ ENTRY_FIELDS = (
 
 
 def entry_text(entry: dict, row: dict, m2m_rows: Iterable[tuple]) -> str:
+    """The text an entry's digest covers: its own fields, the history row's columns (by name,
+    so the order of the SELECT does not matter) and the history row's m2m rows."""
     parts = [canonical(entry[name]) for name in ENTRY_FIELDS]
-    parts += [f"{name}={canonical(row[name])}" for name in sorted(row)]
-    parts += [SEP.join(canonical(v) for v in m2m) for m2m in sorted(m2m_rows, key=repr)]
+    parts += [name + "=" + canonical(row[name]) for name in sorted(row)]
+    if m2m_rows:
+        parts += [SEP.join(canonical(v) for v in m2m) for m2m in sorted(m2m_rows, key=repr)]
     return SEP.join(parts)
 
 

@@ -102,26 +102,47 @@ def tracked_for_history_model(history_model) -> Tracked | None:
     return None
 
 
+def _datetime(value: datetime.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return value.isoformat()
+
+
+def _decimal(value: decimal.Decimal) -> str:
+    return format(value.normalize(), "f") if value == value else "NaN"
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# Dispatch on the exact type: verification canonicalises every column of millions of rows.
+_CANONICAL = {
+    str: lambda v: v,
+    int: str,
+    bool: lambda v: "T" if v else "F",
+    type(None): lambda v: "\u2205",
+    datetime.datetime: _datetime,
+    datetime.date: datetime.date.isoformat,
+    datetime.time: datetime.time.isoformat,
+    decimal.Decimal: _decimal,
+    dict: _json,
+    list: _json,
+    uuid.UUID: lambda v: v.hex,
+    bytes: bytes.hex,
+    memoryview: lambda v: bytes(v).hex(),
+    float: repr,
+}
+
+
 def canonical(value) -> str:
     """One text form per value whatever the database driver returned."""
-    if value is None:
-        return "\u2205"
-    if isinstance(value, bool):
-        return "T" if value else "F"
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.UTC)
-        return value.isoformat()
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return format(value.normalize(), "f") if value == value else "NaN"
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, uuid.UUID):
-        return value.hex
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
+    convert = _CANONICAL.get(type(value))
+    if convert is not None:
+        return convert(value)
+    for kind, convert in _CANONICAL.items():  # subclasses (e.g. a str enum)
+        if kind is not type(None) and isinstance(value, kind):
+            return convert(value)
     return str(value)
 
 
