@@ -1,3 +1,4 @@
+# ruff: noqa: S608 — SQL over our own table names, for the load
 """Benchmark (not a test): the change log and verify_audit over millions of history rows.
 
     createdb -h 127.0.0.1 -U postgres bench_audit
@@ -38,7 +39,7 @@ from accounts.roles import Role, ensure_role_groups  # noqa: E402
 from audits.chain import CHAIN_CHANGES, _key, _mac, chain_link, entry_text  # noqa: E402
 from audits.models import ChainHead, ChangeEntry  # noqa: E402
 from audits.registry import tracked_models  # noqa: E402
-from cases.models import Organisation, Person  # noqa: E402
+from cases.models import Organisation  # noqa: E402
 
 T0 = datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC)
 
@@ -65,7 +66,9 @@ def setup_world():
     users = list(User.objects.filter(username__startswith="bench").order_by("pk"))
     for n in range(len(users), 50):
         users.append(User.objects.create_user(f"bench{n}", password="x", organisation=root))
-    auditor, _ = User.objects.get_or_create(username="bench_auditor", defaults={"organisation": root})
+    auditor, _ = User.objects.get_or_create(
+        username="bench_auditor", defaults={"organisation": root}
+    )
     auditor.groups.add(Group.objects.get(name=Role.AUDITOR))
     return root, unions, users, auditor
 
@@ -103,16 +106,29 @@ def fill(rows: int, unions, users):
             c.execute(f'DROP INDEX "{name}"')
         # unique constraints of the entry table are rebuilt after the load too
         c.execute(f'ALTER TABLE "{e_table}" DROP CONSTRAINT IF EXISTS changeentry_one_per_row')
-        c.execute(f'ALTER TABLE "{e_table}" DROP CONSTRAINT IF EXISTS '
-                  f'audits_changeentry_chain_seq_key')
+        c.execute(
+            f'ALTER TABLE "{e_table}" DROP CONSTRAINT IF EXISTS audits_changeentry_chain_seq_key'
+        )
     people = max(1, rows // 10)
     key = _key()
     paths = {u.pk: u.path for u in unions}
     union_ids = [u.pk for u in unions]
     user_ids = [u.pk for u in users]
     entry_columns = [
-        "id", "at", "user_id", "model", "object_id", "history_id", "prev_history_id", "kind",
-        "organisation_id", "organisation_path", "reason", "digest", "chain_seq", "chain_digest",
+        "id",
+        "at",
+        "user_id",
+        "model",
+        "object_id",
+        "history_id",
+        "prev_history_id",
+        "kind",
+        "organisation_id",
+        "organisation_path",
+        "reason",
+        "digest",
+        "chain_seq",
+        "chain_digest",
     ]
     started = time.monotonic()
     bank = "622202020000"
@@ -184,9 +200,22 @@ def fill(rows: int, unions, users):
         previous_chain = chain_link(previous_chain, seq, digest, key)
         h_batch.append([row[name] for name in columns])
         e_batch.append(
-            [first_entry + history_id, at, user, "cases.person", str(person_id), history_id,
-             entry["prev_history_id"], entry["kind"], org, paths[org], entry["reason"],
-             digest, seq, previous_chain]
+            [
+                first_entry + history_id,
+                at,
+                user,
+                "cases.person",
+                str(person_id),
+                history_id,
+                entry["prev_history_id"],
+                entry["kind"],
+                org,
+                paths[org],
+                entry["reason"],
+                digest,
+                seq,
+                previous_chain,
+            ]
         )
         if len(h_batch) >= 50_000:
             flush()
@@ -200,19 +229,24 @@ def fill(rows: int, unions, users):
     with connection.cursor() as c:
         for _name, definition in dropped:
             c.execute(definition)
-        c.execute(f'ALTER TABLE "{e_table}" ADD CONSTRAINT changeentry_one_per_row '
-                  f'UNIQUE (model, history_id)')
-        c.execute(f'ALTER TABLE "{e_table}" ADD CONSTRAINT audits_changeentry_chain_seq_key '
-                  f'UNIQUE (chain_seq)')
-        c.execute(f"SELECT setval(pg_get_serial_sequence('\"{h_table}\"', 'history_id'), %s)",
-                  [rows])
-        c.execute(f"SELECT setval(pg_get_serial_sequence('\"{e_table}\"', 'id'), %s)",
-                  [first_entry + rows])
+        c.execute(
+            f'ALTER TABLE "{e_table}" ADD CONSTRAINT changeentry_one_per_row '
+            f"UNIQUE (model, history_id)"
+        )
+        c.execute(
+            f'ALTER TABLE "{e_table}" ADD CONSTRAINT audits_changeentry_chain_seq_key '
+            f"UNIQUE (chain_seq)"
+        )
+        c.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{h_table}\"', 'history_id'), %s)", [rows]
+        )
+        c.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{e_table}\"', 'id'), %s)",
+            [first_entry + rows],
+        )
         c.execute(f'ANALYZE "{h_table}"')
         c.execute(f'ANALYZE "{e_table}"')
-    ChainHead.objects.filter(name=CHAIN_CHANGES).update(
-        seq=first_seq + rows, digest=previous_chain
-    )
+    ChainHead.objects.filter(name=CHAIN_CHANGES).update(seq=first_seq + rows, digest=previous_chain)
     say(f"index rebuild + analyze: {time.monotonic() - started:.0f}s")
 
 

@@ -28,7 +28,7 @@ def every_route(resolver=None, namespace=""):
             for key, converter in converters.items():
                 kind = type(converter).__name__.replace("Converter", "").lower()
                 kwargs[key] = SAMPLES.get(kind, "1")
-            for key in getattr(entry.pattern, "regex").groupindex:
+            for key in entry.pattern.regex.groupindex:
                 kwargs.setdefault(key, "1")
             try:
                 yield name, reverse(name, kwargs=kwargs or None)
@@ -39,9 +39,7 @@ def every_route(resolver=None, namespace=""):
                     continue
 
 
-def test_every_post_route_refuses_an_auditor_and_changes_nothing(
-    client, auditor, officer, union_a
-):
+def test_every_post_route_refuses_an_auditor_and_changes_nothing(client, auditor, officer, union_a):
     person = PersonFactory.build(organisation=union_a)
     save_person(person, by=officer)
     routes = sorted(set(every_route()))
@@ -77,4 +75,3 @@ def test_auditor_pages_have_no_edit_controls(client, auditor, officer, union_a):
     for url in (reverse("audits:changelog"), reverse("audits:reports")):
         html = client.get(url).content.decode()
         assert 'method="post"' not in html.split("<main", 1)[1]
-
