@@ -147,6 +147,10 @@ def _timeline_items(request, label, pk, entries, limit):
         .filter(object_type=label, object_id=pk)
         .order_by("-at", "-id")[:limit]
     )
+    fields = {f.name: f.verbose_name for f in tracked_models()[label].model._meta.fields}
+    for access in accesses:
+        access.field_label = fields.get(access.field, access.field)
+        access.who = str(access.user) if access.user is not None else access.username
     items = [("change", c.entry.at, c) for c in changes] + [("access", a.at, a) for a in accesses]
     items.sort(key=lambda item: item[1], reverse=True)
     return changes, items
