@@ -21,7 +21,9 @@ class RefusalLogMiddleware:
 
 
 class AuditorReadOnlyMiddleware:
-    """Refuse (403) every unsafe request of an auditor, whichever view it targets."""
+    """Refuse (403) every unsafe request of an auditor, whichever view it targets; and, for
+    everyone, POSTs to simple-history's admin "revert" view (SIMPLE_HISTORY_REVERT_DISABLED only
+    hides its button: the view would still save an old version over the record)."""
 
     SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -39,10 +41,12 @@ class AuditorReadOnlyMiddleware:
 
         if request.method in self.SAFE_METHODS:
             return None
+        match = getattr(request, "resolver_match", None)
+        if match is not None and (match.url_name or "").endswith("_simple_history"):
+            return HttpResponseForbidden(_("历史记录只能查看，不能恢复或修改。"))
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not is_read_only(user):
             return None
-        match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name in AUDITOR_ALLOWED_POSTS and not match.namespace:
             return None
         return HttpResponseForbidden(_("审计人员只能查看，不能修改任何数据。"))

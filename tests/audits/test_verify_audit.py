@@ -220,3 +220,30 @@ def test_postgres_refuses_changes_to_audit_rows_but_lets_the_sealer_seal(trail):
 def test_postgres_refuses_rewriting_who_made_a_change(trail, officer):
     with pytest.raises(DatabaseError), transaction.atomic():
         HP.objects.filter(history_user=officer).update(history_user=None)
+
+
+@pytest.mark.django_db
+def test_admin_history_pages_cannot_revert_or_edit_history(client, administrator, settings):
+    from django.urls import reverse
+
+    from cases.models import Organisation
+    from cases.services import save_organisation
+
+    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+    assert getattr(settings, "SIMPLE_HISTORY_EDIT", False) is False
+    organisation = save_organisation(
+        Organisation(code="X1", name="旧名称"), by=administrator, reason="新建"
+    )
+    first = organisation.history.earliest("history_id")
+    organisation.name = "新名称"
+    save_organisation(organisation, by=administrator, reason="改名")
+    rows_before = list(organisation.history.values_list("history_id", "name"))
+    client.force_login(administrator)
+    url = reverse(
+        "admin:cases_organisation_simple_history", args=[organisation.pk, first.history_id]
+    )
+    response = client.post(url, {"code": "X1", "name": "旧名称", "sector": ""})
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "新名称"
+    assert list(organisation.history.values_list("history_id", "name")) == rows_before
