@@ -73,3 +73,43 @@ class ChangeLogFilterForm(forms.Form):
             date_to=data.get("date_to"),
             kind=data.get("kind") or "",
         )
+
+
+class AccessLogFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("动作"), required=False)
+    user = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import AccessAction
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部")), *AccessAction.choices]
+
+    def apply(self, qs):
+        """Equality and range filters on indexed columns (action+at, username, at)."""
+        import datetime
+
+        from django.utils import timezone
+
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data.get("action"):
+            qs = qs.filter(action=data["action"])
+        if data.get("user"):
+            qs = qs.filter(username=data["user"])
+        tz = timezone.get_current_timezone()
+        if data.get("date_from"):
+            qs = qs.filter(
+                at__gte=datetime.datetime.combine(data["date_from"], datetime.time(), tz)
+            )
+        if data.get("date_to"):
+            end = data["date_to"] + datetime.timedelta(days=1)
+            qs = qs.filter(at__lt=datetime.datetime.combine(end, datetime.time(), tz))
+        return qs

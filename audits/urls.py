@@ -13,6 +13,8 @@ urlpatterns = [
         views.timeline_export,
         name="timeline_export",
     ),
+    path("access/", views.access_log, name="access_log"),
+    path("access/export/<str:fmt>/", views.access_log_export, name="access_log_export"),
     path("reports/", views.report_index, name="reports"),
     path("reports/<slug:slug>/", views.report, name="report"),
     path("reports/<slug:slug>/export/<str:fmt>/", views.report_export, name="report_export"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from .diffs import describe
 from .exports import export_response
-from .forms import ChangeLogFilterForm
+from .forms import AccessLogFilterForm, ChangeLogFilterForm
 from .models import AccessAction, ChangeEntry
 from .permissions import can_export_audit, can_view_audit
 from .registry import tracked_models
@@ -257,3 +257,73 @@ def report_export(request, slug, fmt):
     )
     rows = (row.cells for row in report.rows(request.user))
     return export_response(fmt, f"report-{slug}", [str(h) for h in report.header], rows)
+
+
+ACCESS_HEADER = [
+    gettext_lazy("时间"),
+    gettext_lazy("用户"),
+    gettext_lazy("动作"),
+    gettext_lazy("对象类型"),
+    gettext_lazy("对象编号"),
+    gettext_lazy("字段"),
+    gettext_lazy("详情"),
+    gettext_lazy("来源地址"),
+]
+
+
+def _access_cells(log) -> list:
+    return [
+        timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
+        str(log.user) if log.user_id else log.username,
+        log.get_action_display(),
+        log.object_type,
+        log.object_id,
+        log.field,
+        str(log.detail or ""),
+        log.ip_address or "",
+    ]
+
+
+@audit_view()
+def access_log(request):
+    form = AccessLogFilterForm(request.GET or None)
+    qs = form.apply(access_visible_to(request.user))
+    logs, following = keyset_page(qs, request.GET.get("after", ""), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "audits/access_log.html",
+        {
+            "form": form,
+            "logs": logs,
+            "following": following,
+            "is_first": not request.GET.get("after"),
+            "query": query.urlencode(),
+            "can_export": can_export_audit(request.user),
+        },
+    )
+
+
+@audit_view(export=True)
+def access_log_export(request, fmt):
+    form = AccessLogFilterForm(request.GET or None)
+    qs = form.apply(access_visible_to(request.user))
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        object_type="audits.accesslog",
+        detail={"view": "access_log", "format": fmt, "filters": request.GET.dict()},
+        request=request,
+    )
+
+    def rows():
+        cursor = ""
+        while True:
+            logs, cursor = keyset_page(qs, cursor, 1000)
+            for log in logs:
+                yield _access_cells(log)
+            if not cursor:
+                return
+
+    return export_response(fmt, "access-log", [str(h) for h in ACCESS_HEADER], rows())

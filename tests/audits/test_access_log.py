@@ -50,3 +50,27 @@ def test_every_access_log_row_is_signed_when_written(officer):
     log = log_access(user=officer, action=AccessAction.EXPORT, detail={"rows": 3})
     log.refresh_from_db()
     assert log.digest == access_digest(log)
+
+
+def test_auditors_browse_filter_and_export_the_access_log(
+    client, auditor, officer, officer_b, django_assert_num_queries
+):
+    from audits.services import log_access
+
+    log_access(user=officer, action=AccessAction.REVEAL, object_type="cases.person", object_id=7)
+    log_access(user=officer_b, action=AccessAction.PRINT, object_type="payments.payment")
+    client.force_login(auditor)
+    url = reverse("audits:access_log")
+    response = client.get(url, {"action": "reveal"})
+    assert [log.username for log in response.context["logs"]] == ["officer_a"]
+    assert reverse("audits:timeline", args=["cases.person", "7"]) in response.content.decode()
+    response = client.get(url, {"user": "officer_b"})
+    assert [log.action for log in response.context["logs"]] == ["print"]
+    with django_assert_num_queries(7):  # session, user, perms ×2, organisation, groups, page
+        client.get(url, {"action": "reveal"})
+    export = client.get(reverse("audits:access_log_export", args=["csv"]))
+    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert f"{officer},查看敏感信息,cases.person,7" in body
+    assert f"{officer_b},打印,payments.payment" in body
+    client.force_login(officer)
+    assert client.get(url).status_code == 403
