@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from .models import AccessLog, ChainHead, ChangeEntry
+from .models import AccessLog, ChainHead, ChangeEntry, HistoryColumns
 from .registry import OrganisationResolver, Tracked, canonical, tracked_models
 
 CHUNK = 5000
@@ -58,11 +58,17 @@ ENTRY_FIELDS = (
 )
 
 
-def entry_text(entry: dict, row: dict, m2m_rows: Iterable[tuple]) -> str:
+def entry_text(
+    entry: dict, row: dict, m2m_rows: Iterable[tuple], columns: list[str] | None = None
+) -> str:
     """The text an entry's digest covers: its own fields, the history row's columns (by name,
-    so the order of the SELECT does not matter) and the history row's m2m rows."""
+    so the order of the SELECT does not matter; only the entry's recorded column set, so a
+    column added later is not part of older rows' digests) and the history row's m2m rows."""
     parts = [canonical(entry[name]) for name in ENTRY_FIELDS]
-    parts += [name + "=" + canonical(row[name]) for name in sorted(row)]
+    if entry.get("columns_id") is not None:
+        parts.append(f"columns={entry['columns_id']}")
+    names = sorted(row) if columns is None else columns
+    parts += [name + "=" + canonical(row[name]) for name in names]
     if m2m_rows:
         parts += [SEP.join(canonical(v) for v in m2m) for m2m in sorted(m2m_rows, key=repr)]
     return SEP.join(parts)
@@ -144,6 +150,7 @@ def record_history_rows(tracked: Tracked, history_ids: list, *, single: bool = F
         )
     resolver = OrganisationResolver()
     key = _key()
+    columns = column_set(tracked)
     entries = []
     for row in rows:
         organisation_id, path = resolver.resolve(tracked, row)
@@ -158,12 +165,30 @@ def record_history_rows(tracked: Tracked, history_ids: list, *, single: bool = F
             "organisation_id": organisation_id,
             "organisation_path": path,
             "reason": row["history_change_reason"] or "",
+            "columns_id": columns.pk,
         }
-        digest = _mac(entry_text(values, row, m2m.get(row["history_id"], [])), key)
+        digest = _mac(entry_text(values, row, m2m.get(row["history_id"], []), columns.names), key)
         entries.append(ChangeEntry(digest=digest, **values))
         prev[row[pk]] = row["history_id"]  # a bulk may hold several rows of one record
     ChangeEntry.objects.bulk_create(entries, batch_size=1000)
     schedule_seal()
+
+
+_column_sets: dict[tuple[str, str], HistoryColumns] = {}
+
+
+def column_set(tracked: Tracked) -> HistoryColumns:
+    """The HistoryColumns row of the model's current history columns (cached per process)."""
+    key = (tracked.label, ",".join(tracked.columns))
+    found = _column_sets.get(key)
+    # The check also catches a cached row rolled back (tests) and its id reused.
+    if (
+        found is None
+        or not HistoryColumns.objects.filter(pk=found.pk, model=key[0], columns=key[1]).exists()
+    ):
+        found, _created = HistoryColumns.objects.get_or_create(model=key[0], columns=key[1])
+        _column_sets[key] = found
+    return found
 
 
 # ---------------------------------------------------------------- sealing
@@ -288,7 +313,7 @@ def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
         for chunk in _chunks(
             ChangeEntry.objects.filter(model=tracked.label),
             "history_id",
-            ("id", "digest", "chain_seq", *ENTRY_FIELDS),
+            ("id", "digest", "chain_seq", "columns_id", *ENTRY_FIELDS),
         )
         for e in chunk
     )
@@ -309,11 +334,19 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
     pk = tracked.pk_attname
     pending: list[tuple[dict, dict]] = []
 
+    column_sets = {c.pk: c.names for c in HistoryColumns.objects.filter(model=tracked.label)}
+
     def check(batch):
         m2m = _m2m_rows(tracked, [r["history_id"] for r, _e in batch]) if tracked.m2m else {}
         for row, entry in batch:
             problem = None
-            if (
+            names = column_sets.get(entry["columns_id"]) if entry["columns_id"] else None
+            if entry["columns_id"] and names is None:
+                problem = "变更索引的字段集记录缺失（被删除）"
+            elif names is not None and not set(names) <= row.keys():
+                missing = ", ".join(sorted(set(names) - row.keys()))
+                problem = f"历史表已没有当时记录的字段：{missing}"
+            elif (
                 entry["object_id"] != str(row[pk])
                 or entry["kind"] != row["history_type"]
                 or entry["at"] != row["history_date"]
@@ -322,7 +355,7 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
             ):
                 problem = "历史记录与变更索引不一致（记录被改动）"
             elif entry["digest"] != _mac(
-                entry_text(entry, row, m2m.get(row["history_id"], [])), key
+                entry_text(entry, row, m2m.get(row["history_id"], []), names), key
             ):
                 problem = "内容摘要不符（历史记录被改动）"
             if problem:

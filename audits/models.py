@@ -102,6 +102,9 @@ class ChangeEntry(models.Model):
     organisation_id = models.BigIntegerField(_("组织"), null=True, blank=True)
     organisation_path = models.CharField(_("组织路径"), max_length=255, blank=True)
     reason = models.TextField(_("原因"), blank=True)
+    # The columns the digest covers (HistoryColumns), so a later migration that adds a column
+    # to a history table does not make every older row look altered. NULL: every column.
+    columns_id = models.BigIntegerField(_("字段集"), null=True, blank=True)
     digest = models.CharField(_("内容摘要"), max_length=64, editable=False)
     chain_seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
     chain_digest = models.CharField(_("链摘要"), max_length=64, blank=True, editable=False)
@@ -133,6 +136,27 @@ class ChangeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.model}#{self.object_id} {self.kind}"
+
+
+class HistoryColumns(models.Model):
+    """One set of history-table columns of one model, as hashed at the time: append-only."""
+
+    model = models.CharField(max_length=100)
+    columns = models.TextField()
+
+    class Meta:
+        verbose_name = _("历史字段集")
+        verbose_name_plural = _("历史字段集")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "columns"], name="historycolumns_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.columns}"
+
+    @property
+    def names(self) -> list[str]:
+        return self.columns.split(",")
 
 
 class ChainHead(models.Model):

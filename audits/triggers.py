@@ -49,12 +49,13 @@ END $$ LANGUAGE plpgsql;
 
 def protected_tables() -> dict[str, str]:
     """table → trigger function."""
-    from .models import AccessLog, ChainHead, ChangeEntry
+    from .models import AccessLog, ChainHead, ChangeEntry, HistoryColumns
 
     tables = {table: "relief_audit_refuse" for table in history_tables()}
     tables[AccessLog._meta.db_table] = "relief_audit_seal_only"
     tables[ChangeEntry._meta.db_table] = "relief_audit_seal_only"
     tables[ChainHead._meta.db_table] = "relief_audit_forward_only"
+    tables[HistoryColumns._meta.db_table] = "relief_audit_refuse"
     return tables
 
 

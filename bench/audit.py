@@ -36,7 +36,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.roles import Role, ensure_role_groups  # noqa: E402
-from audits.chain import CHAIN_CHANGES, _key, _mac, chain_link, entry_text  # noqa: E402
+from audits.chain import CHAIN_CHANGES, _key, _mac, chain_link, column_set, entry_text  # noqa: E402
 from audits.models import ChainHead, ChangeEntry  # noqa: E402
 from audits.registry import tracked_models  # noqa: E402
 from cases.models import Organisation  # noqa: E402
@@ -111,6 +111,8 @@ def fill(rows: int, unions, users):
         )
     people = max(1, rows // 10)
     key = _key()
+    column_names = column_set(tracked).names
+    columns_id = column_set(tracked).pk
     paths = {u.pk: u.path for u in unions}
     union_ids = [u.pk for u in unions]
     user_ids = [u.pk for u in users]
@@ -129,6 +131,7 @@ def fill(rows: int, unions, users):
         "digest",
         "chain_seq",
         "chain_digest",
+        "columns_id",
     ]
     started = time.monotonic()
     bank = "622202020000"
@@ -194,8 +197,9 @@ def fill(rows: int, unions, users):
             "organisation_id": org,
             "organisation_path": paths[org],
             "reason": row["history_change_reason"],
+            "columns_id": columns_id,
         }
-        digest = _mac(entry_text(entry, row, []), key)
+        digest = _mac(entry_text(entry, row, [], column_names), key)
         seq = first_seq + history_id
         previous_chain = chain_link(previous_chain, seq, digest, key)
         h_batch.append([row[name] for name in columns])
@@ -215,6 +219,7 @@ def fill(rows: int, unions, users):
                 digest,
                 seq,
                 previous_chain,
+                columns_id,
             ]
         )
         if len(h_batch) >= 50_000:

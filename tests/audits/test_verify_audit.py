@@ -247,3 +247,23 @@ def test_admin_history_pages_cannot_revert_or_edit_history(client, administrator
     organisation.refresh_from_db()
     assert organisation.name == "新名称"
     assert list(organisation.history.values_list("history_id", "name")) == rows_before
+
+
+@pytest.mark.django_db
+def test_a_column_added_to_a_history_table_later_does_not_break_verification(
+    officer, union_a, monkeypatch
+):
+    """Rows written before a migration added a column are checked against the columns they
+    were hashed with (the entry records its column set)."""
+    from audits.registry import tracked_models
+
+    tracked = tracked_models()["cases.person"]
+    before_migration = tuple(c for c in tracked.columns if c != "position")
+    monkeypatch.setitem(tracked.__dict__, "columns", before_migration)
+    old = PersonFactory.build(organisation=union_a)
+    save_person(old, by=officer)
+    monkeypatch.undo()
+    save_person(PersonFactory.build(organisation=union_a), by=officer)
+    entries = ChangeEntry.objects.filter(model="cases.person").order_by("id")
+    assert entries[0].columns_id != entries[1].columns_id
+    assert "intact" in run_verify()
