@@ -24,5 +24,6 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("letters/", include("letters.urls")),
     path("audit/", include("audits.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -39,13 +39,14 @@ INSTALLED_APPS = [
     "payments",
     "letters",
     "audits",
+    "jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "relief.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -55,7 +56,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audits.middleware.RefusalLogMiddleware",
-    "audits.middleware.AuditorReadOnlyMiddleware",
+    "accounts.middleware.AuditorReadOnlyMiddleware",
+    "audits.middleware.HistoryRevertGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
