@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("审计")
+
+    def ready(self) -> None:
+        from . import signals, triggers
+        from .models import AccessLog
+
+        signals.install_bulk_history_hook()
+        post_save.connect(signals._seal_on_access_log, sender=AccessLog)
+        post_migrate.connect(triggers.install_triggers, dispatch_uid="audits_triggers")

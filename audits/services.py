@@ -41,6 +41,31 @@ def log_access(
     )
 
 
+def index_unindexed_history(tracked=None, *, chunk: int = 5000) -> int:
+    """Write the missing ChangeEntry rows of history rows written without the signal.
+
+    Only for history the application itself wrote in bulk on a database that cannot return the
+    new ids; `verify_audit` never calls it, since it would also accept a forged row. Returns the
+    number of rows indexed.
+    """
+    from .chain import record_history_rows
+    from .models import ChangeEntry
+    from .registry import tracked_models
+
+    done = 0
+    for item in [tracked] if tracked is not None else list(tracked_models().values()):
+        indexed = ChangeEntry.objects.filter(model=item.label).values("history_id")
+        missing = list(
+            item.history_model.objects.exclude(history_id__in=indexed)
+            .order_by("history_id")
+            .values_list("history_id", flat=True)
+        )
+        for start in range(0, len(missing), chunk):
+            record_history_rows(item, missing[start : start + chunk])
+        done += len(missing)
+    return done
+
+
 def get_in_scope_or_404(queryset, request, **lookup):
     """`get_object_or_404` over a scoped queryset that logs out-of-scope lookups.
 

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audits.middleware.RefusalLogMiddleware",
     "accounts.middleware.AuditorReadOnlyMiddleware",
+    "audits.middleware.HistoryRevertGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

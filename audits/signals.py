@@ -1,0 +1,83 @@
+"""Receivers: history rows → change entries; sign-ins → access log; access-log digests."""
+
+import functools
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from simple_history.manager import HistoryManager
+from simple_history.signals import post_create_historical_record
+
+from .chain import access_digest, record_history_rows, schedule_seal
+from .models import AccessAction, AccessLog
+from .registry import tracked_for_history_model
+
+
+@receiver(post_create_historical_record)
+def index_history_row(sender, history_instance, **kwargs):
+    tracked = tracked_for_history_model(sender)
+    if tracked is not None:
+        record_history_rows(tracked, [history_instance.history_id], single=True)
+
+
+def install_bulk_history_hook() -> None:
+    """`bulk_create_with_history` / `bulk_update_with_history` send no per-row signal: index
+    the rows `bulk_history_create` wrote, in the same transaction, right after it writes them."""
+    original = HistoryManager.bulk_history_create
+    if getattr(original, "_relief_audit", False):
+        return
+
+    @functools.wraps(original)
+    def bulk_history_create(self, objs, *args, **kwargs):
+        created = original(self, objs, *args, **kwargs)
+        tracked = tracked_for_history_model(self.model)
+        if tracked is not None and created:
+            ids = [row.history_id for row in created if row.history_id is not None]
+            if len(ids) != len(created):
+                # Backend without RETURNING: find the rows just written by their records.
+                from .services import index_unindexed_history
+
+                index_unindexed_history(tracked)
+            else:
+                record_history_rows(tracked, ids)
+        return created
+
+    bulk_history_create._relief_audit = True
+    HistoryManager.bulk_history_create = bulk_history_create
+
+
+@receiver(pre_save, sender=AccessLog)
+def sign_access_log(sender, instance, **kwargs):
+    if instance._state.adding:
+        instance.digest = access_digest(instance)
+
+
+@receiver(user_logged_in)
+def log_login(sender, request, user, **kwargs):
+    from .services import log_access
+
+    log_access(user=user, action=AccessAction.LOGIN, request=request)
+
+
+@receiver(user_logged_out)
+def log_logout(sender, request, user, **kwargs):
+    from .services import log_access
+
+    if user is not None:
+        log_access(user=user, action=AccessAction.LOGOUT, request=request)
+
+
+@receiver(user_login_failed)
+def log_login_failed(sender, credentials, request=None, **kwargs):
+    from .services import log_access
+
+    username = str((credentials or {}).get("username", ""))[:150]
+    detail = {"username": username}
+    if request is not None and getattr(request, "axes_locked_out", False):
+        detail["locked_out"] = True
+    log_access(user=None, action=AccessAction.LOGIN_FAILED, detail=detail, request=request)
+
+
+def _seal_on_access_log(sender, instance, created, **kwargs):
+    if created:
+        schedule_seal()
