@@ -191,7 +191,13 @@ def export_response(request, spec: ExportSpec, fmt: str, *, job_kind: str):
     qs = spec.queryset(user, request.GET)
     count = qs.count()
     log_export(
-        user=user, spec=spec, fmt=fmt, rows=count, reveal=reveal, params=request.GET, request=request
+        user=user,
+        spec=spec,
+        fmt=fmt,
+        rows=count,
+        reveal=reveal,
+        params=request.GET,
+        request=request,
     )
     if fmt == "csv":
         response = StreamingHttpResponse(

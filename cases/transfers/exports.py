@@ -21,9 +21,9 @@ from cases.models import (
     EmploymentStatus,
     Gender,
     HardshipLevel,
-    Occasion,
     VisitKind,
 )
+from cases.models.cases import Occasion
 from cases.selectors import (
     cases_visible_to,
     organisations_visible_to,

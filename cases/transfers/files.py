@@ -77,7 +77,9 @@ def read_table(data: bytes, *, columns: tuple[str, ...]) -> Table:
     if not data.strip():
         raise FileRefused(_("文件是空的。"))
     if data.startswith(_OLE_MAGIC):
-        raise FileRefused(_("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入。"))
+        raise FileRefused(
+            _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
+        )
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, columns)
     return _read_csv(data, columns)
@@ -150,7 +152,8 @@ def _read_csv(data: bytes, columns: tuple[str, ...]) -> Table:
                 yield Row(number, cells)
         except csv.Error as error:
             raise FileRefused(
-                _("第%(row)d行无法按 CSV 解析：%(error)s") % {"row": reader.line_num, "error": error}
+                _("第%(row)d行无法按 CSV 解析：%(error)s")
+                % {"row": reader.line_num, "error": error}
             ) from None
 
     return Table("csv", encoding, header, rows(), count)

@@ -140,7 +140,9 @@ def _read_rows(table: Table, plan: PeoplePlan, progress) -> list[_Candidate]:
                 RowError(
                     number,
                     COL_ID,
-                    _("身份证号被存成了数字，末尾几位可能已丢失；请把该列设为“文本”格式后重新填写。"),
+                    _(
+                        "身份证号被存成了数字，末尾几位可能已丢失；请把该列设为“文本”格式后重新填写。"
+                    ),
                 )
             )
             bad = True
@@ -194,7 +196,9 @@ def _read_rows(table: Table, plan: PeoplePlan, progress) -> list[_Candidate]:
                     RowError(
                         number,
                         COL_ACCOUNT,
-                        _("银行账号被存成了数字，可能已丢失位数；请把该列设为“文本”格式后重新填写。"),
+                        _(
+                            "银行账号被存成了数字，可能已丢失位数；请把该列设为“文本”格式后重新填写。"
+                        ),
                     )
                 )
                 bad = True
@@ -278,7 +282,11 @@ def plan_people_import(
             organisation = organisations.get(c.org_key)
             if organisation is None:
                 plan.errors.append(
-                    RowError(c.number, COL_ORG, _("找不到代码或名称为“%(key)s”的单位。") % {"key": c.org_key})
+                    RowError(
+                        c.number,
+                        COL_ORG,
+                        _("找不到代码或名称为“%(key)s”的单位。") % {"key": c.org_key},
+                    )
                 )
                 continue
             if not in_scope(organisation):

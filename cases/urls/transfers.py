@@ -13,9 +13,13 @@ urlpatterns = [
         name="people_import_preview",
     ),
     path(
-        "transfers/people/import/confirm/", views.people_import_confirm, name="people_import_confirm"
+        "transfers/people/import/confirm/",
+        views.people_import_confirm,
+        name="people_import_confirm",
     ),
-    path("transfers/people/import/errors/", views.people_import_errors, name="people_import_errors"),
+    path(
+        "transfers/people/import/errors/", views.people_import_errors, name="people_import_errors"
+    ),
     path(
         "transfers/people/import/template/",
         views.people_import_template,

@@ -78,7 +78,9 @@ def people_import(request):
         table = read_table(data, columns=PEOPLE_COLUMNS)
     except FileRefused as refusal:
         return _upload_page(request, refusal.message, status=400)
-    upload = store_upload(data, filename=request.FILES["file"].name, user=request.user, purpose=PURPOSE)
+    upload = store_upload(
+        data, filename=request.FILES["file"].name, user=request.user, purpose=PURPOSE
+    )
     if table.row_count > SYNC_ROW_LIMIT:
         job = start_job(
             kind=PREVIEW_KIND,
@@ -212,7 +214,9 @@ def transfers_home(request):
         {
             "can_import": can_add_people(request.user) and can_edit_people(request.user),
             "exports": [
-                spec for kind, spec in EXPORTS.items() if request.user.has_perm(_EXPORT_PERMISSION[kind])
+                spec
+                for kind, spec in EXPORTS.items()
+                if request.user.has_perm(_EXPORT_PERMISSION[kind])
             ],
         },
     )

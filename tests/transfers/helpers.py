@@ -5,9 +5,9 @@ import datetime
 import io
 
 from openpyxl import Workbook
+from stdnum.cn import ric
 
 from cases.transfers.people import PEOPLE_COLUMNS
-from stdnum.cn import ric
 
 _BIRTH0 = datetime.date(1960, 1, 1)
 

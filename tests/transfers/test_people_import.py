@@ -219,9 +219,7 @@ def test_set_based_validation_does_not_query_per_row(
     assert plan.ok and len(plan.updated) + plan.unchanged == 20 and len(plan.new) == 380
 
 
-def test_two_hundred_thousand_rows_with_the_last_bad_import_nothing_and_name_it(
-    union_a, officer
-):
+def test_two_hundred_thousand_rows_with_the_last_bad_import_nothing_and_name_it(union_a, officer):
     good = [roster_row(n, "EDU01") for n in range(199_999)]
     data = csv_bytes(good + [roster_row(199_999, "EDU01", 手机号码="12345")])
     plan = import_people(data, filename="big.csv", by=officer)

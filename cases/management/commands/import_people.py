@@ -39,9 +39,7 @@ class Command(BaseCommand):
                 raise CommandError(_("找不到用户：%(name)s") % {"name": by}, returncode=2)
         try:
             check_size(path.stat().st_size)
-            plan = import_people(
-                path.read_bytes(), filename=path.name, by=user, dry_run=dry_run
-            )
+            plan = import_people(path.read_bytes(), filename=path.name, by=user, dry_run=dry_run)
         except FileRefused as refusal:
             raise CommandError(refusal.message, returncode=2) from None
         summary = plan.summary()
