@@ -10,6 +10,7 @@ written to the access log with its row count and whether it held sensitive colum
 import csv
 import datetime
 import io
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -234,15 +235,15 @@ def run_export_job(job, progress, spec: ExportSpec):
     qs = spec.queryset(user, QueryDict(job.params.get("query", "")))
     total = qs.count()
     progress(0, total)
-    handle = tempfile.NamedTemporaryFile(prefix="relief-export-", suffix=".xlsx", delete=False)
-    handle.close()
+    descriptor, path = tempfile.mkstemp(prefix="relief-export-", suffix=".xlsx")
+    os.close(descriptor)
     # The reveal decision was made (and logged) when the export was asked for.
     reveal = bool(job.params.get("reveal")) and may_reveal(user)
     rows = export_rows(spec, qs, reveal=reveal)
-    write_xlsx(rows, handle.name, sheet_title=str(spec.title), progress=progress, total=total)
+    write_xlsx(rows, path, sheet_title=str(spec.title), progress=progress, total=total)
     progress(total, total)
     return JobResult(
         filename=filename_for(spec, "xlsx"),
-        path=handle.name,
+        path=path,
         message=_("已导出%(n)d行。") % {"n": total},
     )

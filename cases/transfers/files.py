@@ -210,7 +210,7 @@ def _read_xlsx(data: bytes, columns: tuple[str, ...]) -> Table:
 
 # --- keeping an upload between preview and confirm -------------------------------------------
 
-_TOKEN_SALT = "relief.transfers.upload"
+_TOKEN_SALT = "relief.transfers.upload"  # noqa: S105 (a signing namespace, not a secret)
 TOKEN_MAX_AGE = 24 * 3600
 
 

@@ -15,7 +15,10 @@ from cases.transfers.people import import_people
 
 
 class Command(BaseCommand):
-    help = "Import people from an XLSX or CSV roster (姓名, 身份证号, 性别, 手机号码, 所在单位, 岗位, 开户行, 银行账号)."
+    help = (
+        "Import people from an XLSX or CSV roster "
+        "(姓名, 身份证号, 性别, 手机号码, 所在单位, 岗位, 开户行, 银行账号)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx or .csv roster")
