@@ -27,11 +27,13 @@ venv: $(STAMP)
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	set -o pipefail; $(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt 2>&1 \
+		| { grep -v "^WARNING: Location 'file:" || true; }
 	@touch $(STAMP)
 
 messages: venv
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+	@if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv -v 0; fi
 
 static: venv
 	$(BIN)/python manage.py collectstatic --noinput -v 0
