@@ -71,8 +71,9 @@ def check_size(size: int) -> None:
         )
 
 
-def read_table(data: bytes, *, columns: tuple[str, ...]) -> Table:
-    """Parse `data` as XLSX or CSV whose header row holds exactly `columns` (in any order)."""
+def read_table(data: bytes, *, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Table:
+    """Parse `data` as XLSX or CSV whose header row holds exactly `columns` (in any order),
+    and any of the `optional` ones."""
     check_size(len(data))
     if not data.strip():
         raise FileRefused(_("文件是空的。"))
@@ -81,11 +82,11 @@ def read_table(data: bytes, *, columns: tuple[str, ...]) -> Table:
             _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入。")
         )
     if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, columns)
-    return _read_csv(data, columns)
+        return _read_xlsx(data, columns, optional)
+    return _read_csv(data, columns, optional)
 
 
-def _check_header(raw: list, columns: tuple[str, ...]) -> list[str]:
+def _check_header(raw: list, columns: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
     header = [str(c).strip().lstrip("\ufeff").strip() if c is not None else "" for c in raw]
     while header and not header[-1]:
         header.pop()
@@ -93,7 +94,7 @@ def _check_header(raw: list, columns: tuple[str, ...]) -> list[str]:
         raise FileRefused(_("第1行应为表头，但它是空的。"))
     present = [h for h in header if h]
     missing = [c for c in columns if c not in present]
-    unknown = [h for h in present if h not in columns]
+    unknown = [h for h in present if h not in columns and h not in optional]
     duplicated = sorted({h for h in present if present.count(h) > 1})
     problems = []
     if missing:
@@ -105,7 +106,10 @@ def _check_header(raw: list, columns: tuple[str, ...]) -> list[str]:
     if problems:
         raise FileRefused(
             _("表头不符合模板（应为：%(expected)s）。%(problems)s。")
-            % {"expected": "，".join(columns), "problems": "；".join(problems)}
+            % {
+                "expected": "，".join(columns + tuple(f"[{c}]" for c in optional)),
+                "problems": "；".join(problems),
+            }
         )
     return header
 
@@ -130,7 +134,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise FileRefused(_("无法识别文件的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV。"))
 
 
-def _read_csv(data: bytes, columns: tuple[str, ...]) -> Table:
+def _read_csv(data: bytes, columns: tuple[str, ...], optional: tuple[str, ...]) -> Table:
     text, encoding = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
@@ -142,7 +146,7 @@ def _read_csv(data: bytes, columns: tuple[str, ...]) -> Table:
         raw_header = next(reader)
     except (StopIteration, csv.Error):
         raise FileRefused(_("文件不是电子表格（应为 .xlsx 或 .csv）。")) from None
-    header = _check_header(raw_header, columns)
+    header = _check_header(raw_header, columns, optional)
     count = max(text.count("\n") - 1, 0) + (0 if text.endswith("\n") else 1)
 
     def rows() -> Iterator[Row]:
@@ -178,7 +182,7 @@ def _cell_text(value) -> tuple[str, bool]:
     return str(value).strip(), False
 
 
-def _read_xlsx(data: bytes, columns: tuple[str, ...]) -> Table:
+def _read_xlsx(data: bytes, columns: tuple[str, ...], optional: tuple[str, ...]) -> Table:
     from openpyxl import load_workbook
 
     try:
@@ -190,7 +194,7 @@ def _read_xlsx(data: bytes, columns: tuple[str, ...]) -> Table:
     raw_header = next(values, None)
     if raw_header is None:
         raise FileRefused(_("文件是空的。"))
-    header = _check_header(list(raw_header), columns)
+    header = _check_header(list(raw_header), columns, optional)
     count = max((sheet.max_row or 1) - 1, 0)
 
     def rows() -> Iterator[Row]:
