@@ -228,3 +228,46 @@ def test_two_hundred_thousand_rows_with_the_last_bad_import_nothing_and_name_it(
     ]
     assert plan.summary()["rows"] == 200_000
     assert not Person.objects.exists()
+
+
+def test_bulk_history_rows_hold_every_tracked_field_like_simple_history_writes(union_a, officer):
+    import_people(csv_bytes([roster_row(7, "EDU01")]), filename="h.csv", by=officer)
+    person = Person.objects.get()
+    record = person.history.get()
+    for field in Person.history.model.tracked_fields:
+        assert getattr(record, field.attname) == getattr(person, field.attname), field.name
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        officer,
+        "导入：h.csv",
+    )
+    assert record.history_date is not None and record.instance == person
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        id_number(3, "M"),
+        id_number(3, "M")[:-1] + "0",
+        "410102196002300019",
+        "410102290001010016",
+        "990102196001010016",
+        "41010219600101001x".upper(),
+        "41010218791231001X",
+        "11010519491231002X",
+    ],
+)
+def test_the_fast_id_check_agrees_with_validate_id_number(number):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from cases.idnumbers import validate_id_number
+    from cases.transfers.people import _plainly_valid_id
+
+    try:
+        validate_id_number(number)
+        valid = True
+    except ValidationError:
+        valid = False
+    assert _plainly_valid_id(number, datetime.date.today()) == valid
