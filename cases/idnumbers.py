@@ -99,6 +99,11 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(_("身份证号校验位不正确，请核对号码。"), code="id_check_digit")
 
 
+def check_digit_for(body: str) -> str:
+    """The check digit for the first 17 characters (python-stdnum's helper expects all 18)."""
+    return ric.calc_check_digit(body[:17] + "0")
+
+
 def birth_date_of(number: str) -> datetime.date:
     return ric.get_birth_date(normalise_id_number(number))
 

@@ -43,11 +43,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
-        if not create or not extracted:
+        if not create:
             return
-        ensure_role_groups()
-        self.groups.add(*Group.objects.filter(name__in=[str(r) for r in extracted]))
-        self.save()
+        self.save()  # the password set by the post-generation call above
+        if extracted:
+            ensure_role_groups()
+            self.groups.add(*Group.objects.filter(name__in=[str(r) for r in extracted]))
 
 
 def make_user(role: Role | None, organisation: Organisation | None = None, **kwargs) -> User:

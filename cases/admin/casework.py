@@ -54,4 +54,12 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(PovertyLine)
 class PovertyLineAdmin(SimpleHistoryAdmin):
+    """Administrators keep the yearly lines; cases compare per-capita income against them."""
+
     list_display = ("year", "monthly_amount", "note")
+    ordering = ("-year",)
+
+    def save_model(self, request, obj, form, change):
+        from cases.services import save_poverty_line
+
+        save_poverty_line(obj, by=request.user, reason="admin")

@@ -25,7 +25,7 @@ class PersonAdmin(SimpleHistoryAdmin):
     list_display = ("name", "masked_id_number", "gender", "organisation", "employment_status")
     list_select_related = ("organisation",)
     list_filter = ("employment_status", "is_frontline_medical", "is_hubei_team")
-    search_fields = ("name", "=id_number", "=id_tail", "=mobile")
+    search_fields = ("^name", "=id_number", "=id_tail", "=mobile")
     autocomplete_fields = ("organisation",)
     exclude = ("id_number", "bank_account")
     show_full_result_count = False

@@ -127,6 +127,10 @@ class Case(models.Model):
         return reverse("cases:case_detail", args=[self.pk])
 
     @property
+    def cause_labels(self) -> list[str]:
+        return [str(HardshipCause(c).label) for c in self.causes if c in HardshipCause.values]
+
+    @property
     def is_review_overdue(self) -> bool:
         """Hardship cases must be re-verified every year (动态管理)."""
         if self.category != CaseCategory.HARDSHIP or self.status == CaseStatus.CLOSED:

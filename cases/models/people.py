@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.idnumbers import mask, validate_id_number, validate_mobile
+
+# Free-text fields that must never carry markup (they are escaped on output all the same).
+MARKUP_CHECKED_FIELDS = ("name", "position", "address", "bank_name")
+_MARKUP = re.compile(r"[<>]")
+_BANK_ACCOUNT = re.compile(r"^\d{8,30}$")
 
 
 class Gender(models.TextChoices):
@@ -73,6 +79,8 @@ class Person(models.Model):
         verbose_name_plural = _("职工")
         ordering = ["organisation_id", "name", "id"]
         permissions = [("reveal_sensitive", _("可查看完整身份证号和银行账号"))]
+        # The register's order, so a page of a big list is an index range, not a sort.
+        indexes = [models.Index(fields=["organisation", "name", "id"], name="person_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(household_size__gte=1), name="person_household_size_positive"
@@ -90,17 +98,25 @@ class Person(models.Model):
         return reverse("cases:person_detail", args=[self.pk])
 
     def clean(self) -> None:
-        """The gender must agree with the ID number's 17th digit (odd: male)."""
+        """Text holds no markup; the gender agrees with the ID number's 17th digit (odd: male)."""
         from django.core.exceptions import ValidationError
 
         from cases.idnumbers import gender_of, normalise_id_number
 
+        errors = {}
+        for field in MARKUP_CHECKED_FIELDS:
+            if _MARKUP.search(getattr(self, field) or ""):
+                errors[field] = _("不能包含“<”或“>”：此处只接受文字，不接受HTML或脚本。")
+        if self.bank_account and not _BANK_ACCOUNT.match(self.bank_account):
+            errors["bank_account"] = _("银行账号应为8至30位数字。")
+        if self.bank_account and not self.bank_name.strip():
+            errors["bank_name"] = _("填写了银行账号时，请同时填写开户行。")
         number = normalise_id_number(self.id_number)
         digit_known = len(number) == 18 and number[16].isdigit()
         if digit_known and self.gender and gender_of(number) != self.gender:
-            raise ValidationError(
-                {"gender": _("性别与身份证号第17位不一致（奇数为男，偶数为女）。")}
-            )
+            errors["gender"] = _("性别与身份证号第17位不一致（奇数为男，偶数为女）。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def masked_id_number(self) -> str:

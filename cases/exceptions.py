@@ -1,0 +1,58 @@
+"""Rule violations of casework: each names what went wrong so the officer can act on it.
+
+`field` (when set) names the form field the message belongs to, so a view can show it in place.
+"""
+
+from relief.errors import RuleViolation
+
+
+class CaseworkViolation(RuleViolation):
+    code = "casework"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message, code=code)
+        self.field = field
+
+
+class CaseworkNotAllowed(CaseworkViolation):
+    """The acting user's role does not allow casework (finance, leader, auditor...)."""
+
+    code = "casework_not_allowed"
+
+
+class OutOfScope(CaseworkViolation):
+    """The person or case belongs to an organisation outside the acting user's scope."""
+
+    code = "out_of_scope"
+
+
+class DuplicateOpenCase(CaseworkViolation):
+    """A person has at most one open case per category."""
+
+    code = "duplicate_open_case"
+
+
+class InvalidCaseData(CaseworkViolation):
+    code = "invalid_case_data"
+
+
+class CaseStateError(CaseworkViolation):
+    """The step does not apply to the case in its current state."""
+
+    code = "case_state"
+
+
+class VerificationNeedsVisit(CaseworkViolation):
+    code = "verification_needs_visit"
+
+
+class ReasonRequired(CaseworkViolation):
+    code = "reason_required"
+
+
+class InvalidVisit(CaseworkViolation):
+    code = "invalid_visit"
+
+
+class AttachmentRejected(CaseworkViolation):
+    code = "attachment_rejected"

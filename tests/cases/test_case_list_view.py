@@ -1,0 +1,142 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from cases.services import open_case
+from tests.cases.factories import backdate, closed_case, hardship_case, person_in, visit
+from tests.factories import OrganisationFactory
+
+URL = reverse("cases:case_list")
+
+
+def names(response) -> set[str]:
+    return {case.person.name for case in response.context["page"].object_list}
+
+
+@pytest.fixture
+def sub_union(union_a):
+    return OrganisationFactory(code="EDU01-1", name="第一中学初中部分会", parent=union_a)
+
+
+def test_an_officer_sees_the_cases_of_their_union_and_below_only(
+    client, officer, officer_b, union_a, union_b, sub_union
+):
+    hardship_case(person_in(union_a, name="甲"), officer)
+    hardship_case(person_in(sub_union, name="乙"), officer)
+    hardship_case(person_in(union_b, name="丙"), officer_b)
+    client.force_login(officer)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert names(response) == {"甲", "乙"}
+
+
+@pytest.mark.parametrize("role", ["finance", "auditor", "leader"])
+def test_readers_of_the_federation_see_every_case(
+    request, client, role, officer, officer_b, union_a, union_b
+):
+    hardship_case(person_in(union_a, name="甲"), officer)
+    hardship_case(person_in(union_b, name="丙"), officer_b)
+    client.force_login(request.getfixturevalue(role))
+    assert names(client.get(URL)) == {"甲", "丙"}
+
+
+def test_filters_category_level_status_and_organisation(client, officer, union_a, sub_union):
+    deep = hardship_case(person_in(union_a, name="深"), officer, hardship_level="deep")
+    open_case(person_in(sub_union, name="丧"), category="condolence", by=officer)
+    closed_case(person_in(union_a, name="结"), officer)
+    client.force_login(officer)
+
+    assert names(client.get(URL, {"category": "condolence"})) == {"丧"}
+    assert names(client.get(URL, {"hardship_level": "deep"})) == {"深"}
+    assert names(client.get(URL, {"status": "closed"})) == {"结"}
+    assert names(client.get(URL, {"organisation": sub_union.pk})) == {"丧"}
+    assert names(client.get(URL, {"organisation": union_a.pk})) == {"深", "丧", "结"}
+    assert deep.pk
+
+
+def test_an_organisation_outside_the_scope_is_not_a_valid_filter(
+    client, officer, officer_b, union_a, union_b
+):
+    hardship_case(person_in(union_a, name="甲"), officer)
+    hardship_case(person_in(union_b, name="丙"), officer_b)
+    client.force_login(officer)
+    response = client.get(URL, {"organisation": union_b.pk})
+    assert "organisation" in response.context["filter"].errors
+    assert "丙" not in names(response)
+
+
+def test_overdue_filter_lists_hardship_cases_unverified_for_over_a_year(client, officer, union_a):
+    stale = hardship_case(person_in(union_a, name="旧"), officer)
+    fresh = hardship_case(person_in(union_a, name="新"), officer)
+    today = timezone.localdate()
+    Case.objects.filter(pk=stale.pk).update(
+        status="verified", last_verified_on=today - datetime.timedelta(days=400)
+    )
+    Case.objects.filter(pk=fresh.pk).update(
+        status="verified", last_verified_on=today - datetime.timedelta(days=30)
+    )
+    client.force_login(officer)
+
+    response = client.get(URL, {"overdue": "on"})
+
+    assert names(response) == {"旧"}
+    assert "逾期未复核" in response.content.decode()
+
+
+def test_search_by_name_prefix_and_id_number_tail(client, officer, union_a):
+    wang = person_in(union_a, name="王小明")
+    hardship_case(wang, officer)
+    hardship_case(person_in(union_a, name="李四"), officer)
+    client.force_login(officer)
+
+    assert names(client.get(URL, {"q": "王"})) == {"王小明"}
+    assert names(client.get(URL, {"q": wang.id_number[-4:]})) == {"王小明"}
+    assert names(client.get(URL, {"q": wang.id_number})) == {"王小明"}
+    assert names(client.get(URL, {"q": "赵"})) == set()
+
+
+def test_the_list_shows_masked_id_numbers_only(client, officer, union_a):
+    person = person_in(union_a)
+    hardship_case(person, officer)
+    client.force_login(officer)
+    body = client.get(URL).content.decode()
+    assert person.id_number not in body
+    assert person.masked_id_number in body
+
+
+def test_the_list_is_paginated(client, officer, union_a):
+    for _ in range(27):
+        hardship_case(person_in(union_a), officer)
+    client.force_login(officer)
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+    assert len(first.context["page"].object_list) == 25
+    assert len(second.context["page"].object_list) == 2
+
+
+# session, user, its permissions (2), its organisation (scope), count, roles, filter choices,
+# the page of cases with person, organisation and last visit date.
+CASE_LIST_QUERIES = 9
+
+
+def test_the_case_list_runs_a_fixed_number_of_queries(
+    client, officer, union_a, sub_union, django_assert_num_queries
+):
+    def add_cases(n):
+        for i in range(n):
+            case = backdate(hardship_case(person_in(sub_union if i % 2 else union_a), officer), 5)
+            visit(case, officer, days_ago=1)
+
+    add_cases(2)
+    client.force_login(officer)
+    client.get(URL)  # warm the session and the permission caches of the first request
+    with django_assert_num_queries(CASE_LIST_QUERIES):
+        client.get(URL, {"category": "hardship"})
+    add_cases(20)
+    with django_assert_num_queries(CASE_LIST_QUERIES):
+        client.get(URL, {"category": "hardship"})

@@ -1,0 +1,108 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from cases.models import Case, Visit
+from cases.selectors_casework import dashboard_for
+from cases.services import close_case
+from tests.cases.factories import backdate, hardship_case, person_in, visit
+from tests.factories import make_user
+
+URL = reverse("cases:dashboard")
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def test_my_open_cases_are_those_i_opened_and_not_closed(officer, union_a):
+    colleague = make_user(Role.CASE_OFFICER, union_a)
+    mine = hardship_case(person_in(union_a), officer)
+    hardship_case(person_in(union_a), colleague)
+    close_case(hardship_case(person_in(union_a), officer), by=officer, reason="resolved")
+
+    board = dashboard_for(officer)
+
+    assert [c.pk for c in board.my_open_cases] == [mine.pk]
+    assert board.my_open_count == 1
+
+
+def test_reviews_overdue_are_in_scope_hardship_cases_verified_over_a_year_ago(
+    officer, officer_b, union_a, union_b
+):
+    stale = hardship_case(person_in(union_a), officer)
+    other_union = hardship_case(person_in(union_b), officer_b)
+    Case.objects.filter(pk__in=[stale.pk, other_union.pk]).update(
+        status="verified", last_verified_on=days(-400)
+    )
+
+    board = dashboard_for(officer)
+
+    assert [c.pk for c in board.overdue_cases] == [stale.pk]
+    assert board.overdue_count == 1
+
+
+def test_follow_ups_due_in_the_next_seven_days_not_yet_done(officer, union_a):
+    due = backdate(hardship_case(person_in(union_a, name="到期"), officer), 30)
+    later = backdate(hardship_case(person_in(union_a, name="八天后"), officer), 30)
+    done = backdate(hardship_case(person_in(union_a, name="已回访"), officer), 30)
+    visit(due, officer, days_ago=10, follow_up_on=days(7))
+    visit(later, officer, days_ago=10, follow_up_on=days(8))
+    visit(done, officer, days_ago=10, follow_up_on=days(2))
+    visit(done, officer, days_ago=1)  # the follow-up visit already happened
+
+    board = dashboard_for(officer)
+
+    assert [v.case.person.name for v in board.follow_ups] == ["到期"]
+    assert board.follow_up_count == 1
+
+
+def test_visits_this_month_are_counted(officer, union_a):
+    case = backdate(hardship_case(person_in(union_a), officer), 90)
+    visit(case, officer)
+    last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    Visit.objects.create(
+        case=case, visit_date=last_month, kind="phone", recorded_by=officer, findings="上月"
+    )
+
+    board = dashboard_for(officer)
+
+    assert board.month_visit_count == 1
+
+
+def test_the_dashboard_page_renders_for_officers_and_readers(client, officer, auditor, union_a):
+    case = backdate(hardship_case(person_in(union_a, name="吴敏"), officer), 30)
+    visit(case, officer, days_ago=1, follow_up_on=days(3))
+    client.force_login(officer)
+    body = client.get(URL).content.decode()
+    assert "吴敏" in body
+    assert "新建个案" in body
+    client.force_login(auditor)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "新建个案" not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    assert client.get(URL).status_code == 302
+
+
+DASHBOARD_QUERIES = 14
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_the_dashboard_runs_a_fixed_number_of_queries(
+    client, officer, union_a, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        case = backdate(hardship_case(person_in(union_a), officer), 30)
+        visit(case, officer, days_ago=0, follow_up_on=days(2))
+        stale = hardship_case(person_in(union_a), officer)
+        Case.objects.filter(pk=stale.pk).update(status="verified", last_verified_on=days(-500))
+    client.force_login(officer)
+    client.get(URL)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(URL)

@@ -1,0 +1,141 @@
+"""The people list: scope, search, filters, pagination and a pinned query count."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import OrganisationFactory, PersonFactory
+
+URL = reverse("cases:person_list")
+
+
+def names(response) -> list[str]:
+    return [p.name for p in response.context["page"].object_list]
+
+
+@pytest.fixture
+def people(union_a, union_b):
+    return {
+        "wang": PersonFactory(
+            name="王小明", organisation=union_a, mobile="13912345678", is_model_worker=True
+        ),
+        "li": PersonFactory(name="李华", organisation=union_a, mobile="13700001111"),
+        "zhao": PersonFactory(
+            name="赵强", organisation=union_b, mobile="13600002222", is_frontline_medical=True
+        ),
+    }
+
+
+def test_officer_sees_only_people_of_their_union(client, officer, people):
+    client.force_login(officer)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(names(response)) == ["李华", "王小明"]
+
+
+def test_federation_users_see_every_union(client, finance, people):
+    client.force_login(finance)
+    assert sorted(names(client.get(URL))) == ["李华", "王小明", "赵强"]
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_user_without_a_role_is_refused(client, union_a, people):
+    from tests.factories import make_user
+
+    client.force_login(make_user(None, union_a))
+    assert client.get(URL).status_code == 403
+
+
+def test_search_by_name_prefix(client, finance, people):
+    client.force_login(finance)
+    assert names(client.get(URL, {"q": "王小"})) == ["王小明"]
+
+
+def test_search_by_id_number_tail(client, finance, people):
+    client.force_login(finance)
+    tail = people["li"].id_number[-4:]
+    assert "李华" in names(client.get(URL, {"q": tail}))
+
+
+def test_search_by_full_id_number(client, finance, people):
+    client.force_login(finance)
+    assert names(client.get(URL, {"q": people["zhao"].id_number})) == ["赵强"]
+
+
+def test_search_by_mobile_number_and_its_beginning(client, finance, people):
+    client.force_login(finance)
+    assert names(client.get(URL, {"q": "13912345678"})) == ["王小明"]
+    assert names(client.get(URL, {"q": "1370000"})) == ["李华"]
+
+
+def test_search_cannot_reach_people_out_of_scope(client, officer, people):
+    client.force_login(officer)
+    assert names(client.get(URL, {"q": people["zhao"].id_number})) == []
+
+
+def test_filter_by_sector_and_flag(client, finance, people):
+    client.force_login(finance)
+    assert names(client.get(URL, {"sector": "health"})) == ["赵强"]
+    assert names(client.get(URL, {"flag": "is_model_worker"})) == ["王小明"]
+    assert names(client.get(URL, {"flag": ["is_model_worker", "is_frontline_medical"]})) == []
+
+
+def test_filter_by_organisation_includes_the_units_below_it(client, finance, union_a, people):
+    below = OrganisationFactory(code="EDU0101", name="第一中学初中部分工会", parent=union_a)
+    PersonFactory(name="孙丽", organisation=below)
+    client.force_login(finance)
+    assert sorted(names(client.get(URL, {"organisation": union_a.pk}))) == [
+        "孙丽",
+        "李华",
+        "王小明",
+    ]
+
+
+def test_officer_cannot_filter_by_an_organisation_outside_the_scope(
+    client, officer, union_b, people
+):
+    client.force_login(officer)
+    response = client.get(URL, {"organisation": union_b.pk})
+    assert names(response) == []
+    assert response.context["filter"].form.errors["organisation"]
+
+
+def test_list_shows_masked_id_numbers_only(client, finance, people):
+    client.force_login(finance)
+    body = client.get(URL).content.decode()
+    for person in people.values():
+        assert person.id_number not in body
+        assert person.masked_id_number in body
+        assert person.bank_account not in body
+
+
+def test_list_is_paginated_and_keeps_the_filters_in_page_links(client, finance, union_a):
+    PersonFactory.create_batch(25, organisation=union_a)
+    client.force_login(finance)
+    response = client.get(URL, {"per_page": 20, "sector": "education"})
+    assert len(response.context["page"].object_list) == 20
+    assert "sector=education" in response.content.decode()
+    second = client.get(URL, {"per_page": 20, "sector": "education", "page": 2})
+    assert len(second.context["page"].object_list) == 5
+
+
+@pytest.mark.parametrize("page_size", [20, 100])
+def test_list_query_count_is_fixed_whatever_the_rows_and_page_size(
+    client, finance, union_a, union_b, django_assert_num_queries, page_size
+):
+    client.force_login(finance)
+    PersonFactory.create_batch(3, organisation=union_a, is_disabled=True)
+    # session, user, scope organisation, permissions (2), roles, org choices, count, rows
+    with django_assert_num_queries(9):
+        response = client.get(
+            URL, {"per_page": page_size, "sector": "education", "flag": "is_disabled"}
+        )
+    assert len(response.context["page"].object_list) == 3
+    PersonFactory.create_batch(60, organisation=union_b)
+    with django_assert_num_queries(9):
+        response = client.get(URL, {"per_page": page_size})
+    assert len(response.context["page"].object_list) == min(page_size, 63)
