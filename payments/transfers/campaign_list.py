@@ -2,15 +2,19 @@
 
 Header (CSV or XLSX, any order; the bracketed columns may be left out):
 
-    身份证号, 类别, [姓名], [金额], [困难类别], [发放方式], [说明]
+    身份证号, 类别, [姓名], [金额], [困难类别], [致困原因], [慰问节日], [发放方式], [说明]
 
 - 身份证号: a person already registered, within the importer's scope and the campaign's.
 - 类别: the case category, by its Chinese name (援鄂医疗队员慰问, 抗疫一线关爱, 困难职工帮扶, …)
   or its code (hubei_team, …).
 - 姓名: when given, must match the registered name (catches a misread ID number).
 - 金额: empty means the campaign's standard amount; a different amount needs a 说明.
-- 困难类别: 深度困难 / 相对困难 / 意外致困, required when a hardship case must be opened.
+- 困难类别, 致困原因 (several, separated by 、 or commas): only for a hardship case to be opened;
+  an empty level takes the system's suggestion from the poverty line, a different one is
+  explained in 说明 (open_case's rules).
+- 慰问节日: for an occasion case to be opened (六一儿童节, 全国助残日, 世界艾滋病日, 春节).
 - 发放方式: 银行转账 (default) or 现金签收.
+- 说明: why the amount (or the hardship level) differs from the standard (the suggestion).
 
 For each row the person's open case of that category is used, or one is opened
 (`cases.services.open_case`), and a payment is drafted (`payments.services.draft_payment`).
@@ -19,6 +23,7 @@ commits only when no row failed. A rule a service enforces (one live payment per
 campaign, the annual cap, the campaign's state…) comes back as that row's error.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -28,7 +33,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases.idnumbers import normalise_id_number, validate_id_number
-from cases.models import Case, CaseCategory, CaseStatus, HardshipLevel
+from cases.models import Case, CaseCategory, CaseStatus, HardshipCause, HardshipLevel
+from cases.models.cases import Occasion
 from cases.selectors import people_visible_to
 from cases.transfers.files import FileRefused, read_table
 from cases.transfers.people import RowError
@@ -36,9 +42,18 @@ from payments.models import Campaign, PaymentMethod
 from relief.errors import RuleViolation
 
 COL_ID, COL_CATEGORY, COL_NAME, COL_AMOUNT = "身份证号", "类别", "姓名", "金额"
-COL_LEVEL, COL_METHOD, COL_NOTE = "困难类别", "发放方式", "说明"
+COL_LEVEL, COL_CAUSES, COL_OCCASION = "困难类别", "致困原因", "慰问节日"
+COL_METHOD, COL_NOTE = "发放方式", "说明"
 REQUIRED_COLUMNS = (COL_ID, COL_CATEGORY)
-OPTIONAL_COLUMNS = (COL_NAME, COL_AMOUNT, COL_LEVEL, COL_METHOD, COL_NOTE)
+OPTIONAL_COLUMNS = (
+    COL_NAME,
+    COL_AMOUNT,
+    COL_LEVEL,
+    COL_CAUSES,
+    COL_OCCASION,
+    COL_METHOD,
+    COL_NOTE,
+)
 COLUMN_ORDER = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _LOOKUP_CHUNK = 5_000
 
@@ -87,6 +102,8 @@ class _Line:
     name: str
     amount: Decimal | None
     level: str
+    causes: list[str]
+    occasion: str
     method: str
     note: str
 
@@ -95,6 +112,8 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
     categories = _by_label_or_code(CaseCategory)
     levels = _by_label_or_code(HardshipLevel)
     methods = _by_label_or_code(PaymentMethod)
+    causes_by_name = _by_label_or_code(HardshipCause)
+    occasions = _by_label_or_code(Occasion)
     lines, first_row_of = [], {}
     for row in table.rows:
         if not any(row.cells.values()):
@@ -158,6 +177,31 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
                 errors.append(
                     RowError(number, COL_LEVEL, _("困难类别应为：深度困难、相对困难或意外致困。"))
                 )
+        causes = []
+        if text := row.get(COL_CAUSES):
+            names = [n.strip() for n in re.split(r"[、,，;；]", text) if n.strip()]
+            causes = [causes_by_name.get(n, "") for n in names]
+            if not all(causes):
+                errors.append(
+                    RowError(
+                        number,
+                        COL_CAUSES,
+                        _("致困原因应为以下之一：%(names)s。")
+                        % {"names": "、".join(str(label) for _v, label in HardshipCause.choices)},
+                    )
+                )
+        occasion = ""
+        if text := row.get(COL_OCCASION):
+            occasion = occasions.get(text, "")
+            if not occasion:
+                errors.append(
+                    RowError(
+                        number,
+                        COL_OCCASION,
+                        _("慰问节日应为以下之一：%(names)s。")
+                        % {"names": "、".join(str(label) for _v, label in Occasion.choices)},
+                    )
+                )
         method = PaymentMethod.BANK
         if text := row.get(COL_METHOD):
             method = methods.get(text, "")
@@ -167,7 +211,11 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
         if len(name) > 50:
             errors.append(RowError(number, COL_NAME, _("长度超过上限50。")))
         if len(errors) == before:
-            lines.append(_Line(number, id_number, category, name, amount, level, method, note))
+            lines.append(
+                _Line(
+                    number, id_number, category, name, amount, level, causes, occasion, method, note
+                )
+            )
     return lines
 
 
@@ -266,17 +314,19 @@ def _apply(lines, result, campaign, by, open_case, draft_payment, progress) -> N
             )
             continue
         case = open_cases.get((person.pk, line.category))
-        if case is None and line.category == CaseCategory.HARDSHIP and not line.level:
-            result.errors.append(
-                RowError(line.number, COL_LEVEL, _("需要新立困难职工帮扶个案，必须填写困难类别。"))
-            )
-            continue
         try:
             with transaction.atomic():
                 opened = case is None
                 if opened:
+                    hardship = line.category == CaseCategory.HARDSHIP
                     case = open_case(
-                        person, category=line.category, by=by, hardship_level=line.level
+                        person,
+                        category=line.category,
+                        by=by,
+                        hardship_level=line.level,
+                        causes=line.causes,
+                        occasion=line.occasion,
+                        level_override_reason=line.note if hardship else "",
                     )
                 payment = draft_payment(
                     case,

@@ -27,7 +27,11 @@ def make_campaign(organisation, by, **overrides) -> Campaign:
     }
     values.update(overrides)
     campaign = Campaign.objects.create(**values)
-    for category, amount in (("hubei_team", "1000.00"), ("frontline", "800.00")):
+    for category, amount in (
+        ("hubei_team", "1000.00"),
+        ("frontline", "800.00"),
+        ("occasion", "500.00"),
+    ):
         CampaignStandard.objects.create(
             campaign=campaign, category=category, hardship_level="", amount=Decimal(amount)
         )

@@ -133,7 +133,6 @@ def test_a_service_refusal_is_an_error_line_and_rolls_everything_back(campaign, 
         ((None, "援鄂医疗队员慰问", "", "12.345", ""), "金额", "两位小数"),
         ((None, "援鄂医疗队员慰问", "李四", "", ""), "姓名", "不一致"),
         ((id_number(90, "M"), "援鄂医疗队员慰问", "", "", ""), "身份证号", "找不到"),
-        ((None, "困难职工帮扶", "", "", ""), "困难类别", "必须填写困难类别"),
     ],
 )
 def test_each_bad_row_is_reported_and_nothing_is_written(
@@ -206,3 +205,17 @@ def test_an_officer_cannot_use_another_unions_campaign_and_auditors_cannot_impor
     )
     client.force_login(auditor)
     assert client.get(reverse("payments:campaign_list_import")).status_code == 403
+
+
+def test_case_fields_reach_open_case_and_its_refusals_are_row_errors(campaign, nurses, officer):
+    header = ("身份证号", "类别", "慰问节日", "致困原因")
+    data = listing(
+        (nurses[0].id_number, "节日/特殊日慰问", "六一儿童节", ""),
+        (nurses[1].id_number, "节日/特殊日慰问", "", ""),
+        (nurses[2].id_number, "节日/特殊日慰问", "重阳节", ""),
+        header=header,
+    )
+    result = run(data, campaign, officer, dry_run=True)
+    assert [(e.row, e.column) for e in result.errors] == [(3, ""), (4, "慰问节日")]
+    assert "慰问节日" in result.errors[0].message
+    assert not Case.objects.exists()
