@@ -171,7 +171,11 @@ def log_export(*, user, spec: ExportSpec, fmt: str, rows: int, reveal: bool, par
             "format": fmt,
             "rows": rows,
             "sensitive": bool(reveal and spec.has_sensitive),
-            "filters": {k: params.get(k) for k in spec.filter_names if params.get(k)},
+            "filters": {
+                k: ",".join(values)
+                for k in spec.filter_names
+                if (values := [v for v in params.getlist(k) if v])
+            },
         },
         request=request,
     )

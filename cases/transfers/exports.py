@@ -1,11 +1,12 @@
 """What the people, cases and visits exports contain, and the filters they accept.
 
-Filters are GET parameters, the same the list pages pass along (unknown ones are ignored):
-  all lists: `q` (name, full ID number or its last four characters), `organisation` (an
-  organisation id: it and everything below it, within the user's scope);
-  people: `employment_status`, `flag` (frontline, hubei_team, model_worker, disabled);
-  cases: `status`, `category`, `hardship_level`;
-  visits: `kind`, `date_from`, `date_to` (YYYY-MM-DD), `category`.
+People and cases are filtered by the list pages' own FilterSets (`cases.filters.PersonFilter`,
+`cases.filters_casework.CaseFilter`), so an export link that carries the list's query string
+exports exactly the list on screen. Visits have no list filter yet; their GET parameters:
+`q` (name prefix, full ID number or its last four characters), `organisation` (an id: it and
+everything below it, within the user's scope), `kind`, `category`, `date_from`, `date_to`
+(YYYY-MM-DD). Unknown parameters are ignored; an invalid filter value exports nothing, as the
+list shows nothing.
 """
 
 import datetime
@@ -33,22 +34,15 @@ from cases.selectors import (
 
 from .exporting import Column, ExportSpec, mask_account, mask_id
 
-_FLAGS = {
-    "frontline": "is_frontline_medical",
-    "hubei_team": "is_hubei_team",
-    "model_worker": "is_model_worker",
-    "disabled": "is_disabled",
-}
-
 
 def _choices(enum) -> dict:
     return dict(enum.choices)
 
 
 def _person_q(text: str, prefix: str = "") -> Q:
-    """Name contains, or the whole ID number, or its last four characters (indexed)."""
+    """A name prefix, the whole ID number or its last four characters (all indexed)."""
     number = normalise_id_number(text)
-    query = Q(**{f"{prefix}name__icontains": text})
+    query = Q(**{f"{prefix}name__startswith": text})
     if len(number) == 4:
         query |= Q(**{f"{prefix}id_tail": number})
     elif len(number) == 18:
@@ -80,24 +74,35 @@ def _date(params, name: str) -> datetime.date | None:
         return None
 
 
+def _filtered(filterset) -> QuerySet:
+    """The list page's rule: unbound shows all, valid filters, invalid shows nothing."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    if filterset.is_valid():
+        return filterset.qs
+    return filterset.queryset.none()
+
+
+def _bound(params):
+    return params if any(params.values()) else None
+
+
 def people_for_export(user, params) -> QuerySet:
-    qs = _in_organisation(people_visible_to(user), user, params, "organisation")
-    if q := params.get("q", "").strip():
-        qs = qs.filter(_person_q(q))
-    qs = _choice(qs, params, "employment_status", EmploymentStatus)
-    if (flag := params.get("flag")) in _FLAGS:
-        qs = qs.filter(**{_FLAGS[flag]: True})
-    return qs.order_by("organisation_id", "name", "id")
+    from cases.filters import PersonFilter
+
+    people = PersonFilter(
+        _bound(params),
+        queryset=people_visible_to(user),
+        organisations=organisations_visible_to(user),
+    )
+    return _filtered(people).order_by("organisation_id", "name", "id")
 
 
 def cases_for_export(user, params) -> QuerySet:
-    qs = _in_organisation(cases_visible_to(user), user, params, "organisation")
-    if q := params.get("q", "").strip():
-        qs = qs.filter(_person_q(q, "person__"))
-    qs = _choice(qs, params, "status", CaseStatus)
-    qs = _choice(qs, params, "category", CaseCategory)
-    qs = _choice(qs, params, "hardship_level", HardshipLevel)
-    return qs.order_by("-opened_at", "-id")
+    from cases.filters_casework import CaseFilter
+
+    cases = CaseFilter(_bound(params), queryset=cases_visible_to(user), user=user)
+    return _filtered(cases).order_by("-opened_at", "-id")
 
 
 def visits_for_export(user, params) -> QuerySet:
@@ -118,7 +123,7 @@ PEOPLE_EXPORT = ExportSpec(
     title=_("职工名单"),
     object_type="cases.person",
     queryset=people_for_export,
-    filter_names=("q", "organisation", "employment_status", "flag"),
+    filter_names=("q", "organisation", "sector", "employment_status", "flag"),
     columns=[
         Column(_("姓名"), "name"),
         Column(_("身份证号"), "id_number", masker=mask_id),
@@ -146,7 +151,7 @@ CASES_EXPORT = ExportSpec(
     title=_("帮扶个案"),
     object_type="cases.case",
     queryset=cases_for_export,
-    filter_names=("q", "organisation", "status", "category", "hardship_level"),
+    filter_names=("q", "organisation", "status", "category", "hardship_level", "overdue"),
     columns=[
         Column(_("个案编号"), "id"),
         Column(_("姓名"), "person__name"),

@@ -156,3 +156,25 @@ def test_the_export_query_count_does_not_grow_with_rows(
         response = client.get(reverse("cases:export", args=["people", "csv"]))
         rows = csv_rows(response)
     assert len(rows) == 31
+
+
+def test_the_people_export_takes_the_list_pages_filter_parameters(client, officer, union_a):
+    PersonFactory(id_number=id_number(201, "M"), organisation=union_a, is_hubei_team=True)
+    PersonFactory(id_number=id_number(202, "M"), organisation=union_a, name="王五")
+    client.force_login(officer)
+    url = reverse("cases:export", args=["people", "csv"])
+    hubei = csv_rows(client.get(url, {"flag": "is_hubei_team"}))
+    assert len(hubei) == 2 and hubei[1][15] == "是"
+    by_name = csv_rows(client.get(url, {"q": "王"}))
+    assert [r[0] for r in by_name[1:]] == ["王五"]
+    invalid = csv_rows(client.get(url, {"employment_status": "nonsense"}))
+    assert invalid[1:] == []
+
+
+def test_the_cases_export_takes_the_case_list_filters(client, officer, people):
+    CaseFactory(person=people[0], category="hubei_team", hardship_level="")
+    CaseFactory(person=people[0], category="hardship")
+    client.force_login(officer)
+    url = reverse("cases:export", args=["cases", "csv"])
+    rows = csv_rows(client.get(url, {"category": "hubei_team"}))
+    assert [r[4] for r in rows[1:]] == ["援鄂医疗队员慰问"]
