@@ -72,8 +72,8 @@ class ExportSpec:
 
 
 def _cell(value, column: Column, reveal: bool):
-    if value is None:
-        return ""
+    if value is None or value == "":
+        return None  # an empty cell: CSV writes nothing, XLSX skips it
     if column.choices is not None:
         return str(column.choices.get(value, value))
     if isinstance(value, bool):
