@@ -257,7 +257,28 @@ class StoredUpload:
         default_storage.delete(self.path)
 
 
+def purge_stale_uploads() -> int:
+    """Delete kept uploads older than a token's life: previews nobody confirmed."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
+    removed = 0
+    this_month = timezone.now().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    for month in (last_month, this_month):
+        folder = f"imports/{month:%Y/%m}"
+        try:
+            _dirs, names = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed
+
+
 def store_upload(data: bytes, *, filename: str, user, purpose: str, extra=None) -> StoredUpload:
+    purge_stale_uploads()
     suffix = ".xlsx" if data.startswith(_ZIP_MAGIC) else ".csv"
     path = default_storage.save(
         f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}", ContentFile(data)

@@ -184,3 +184,16 @@ def test_the_waiting_preview_polls_until_the_job_is_done(client, officer):
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, message="文件是空的。")
     assert client.get(url, HTTP_HX_REQUEST="true").headers["HX-Refresh"] == "true"
     assert "文件是空的" in client.get(url).content.decode()
+
+
+def test_unconfirmed_uploads_are_removed_after_a_day(client, union_a, officer, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(officer)
+    stale = upload(client, csv_bytes([roster_row(1, "EDU01")])).context["upload"]
+    later = timezone.now() + datetime.timedelta(days=1, minutes=1)
+    monkeypatch.setattr(transfer_files.timezone, "now", lambda: later)
+    fresh = upload(client, csv_bytes([roster_row(2, "EDU01")])).context["upload"]
+    assert not default_storage.exists(stale.path) and default_storage.exists(fresh.path)

@@ -78,3 +78,18 @@ def test_the_admin_mixin_scopes_and_logs_its_exports(union_a, union_b, officer, 
     assert log.detail == {"export": "admin", "rows": 1, "sensitive": True}
     request.user = auditor
     assert not model_admin.has_import_permission(request)
+
+
+def test_the_mixin_combines_with_the_person_admin(union_a, officer):
+    from cases.admin.people import PersonAdmin
+
+    class Combined(PersonImportExportMixin, PersonAdmin):
+        pass
+
+    PersonFactory(id_number=id_number(1, "M"), organisation=union_a)
+    model_admin = Combined(Person, admin.site)
+    request = RequestFactory().get("/")
+    request.user = officer
+    assert model_admin.has_export_permission(request)
+    data = model_admin.get_data_for_export(request, model_admin.get_export_queryset(request))
+    assert data.headers == list(PEOPLE_COLUMNS) and len(data) == 1
