@@ -89,9 +89,15 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "payments.approve_payment",
         "payments.manage_batch",
         "payments.mark_payment_result",
+        "payments.reverse_payment",
+        "payments.export_bank_file",
         "letters.print_letter",
     ],
-    Role.LEADER: ["payments.approve_payment", "payments.second_approve_payment"],
+    Role.LEADER: [
+        "payments.approve_payment",
+        "payments.second_approve_payment",
+        "payments.reverse_payment",
+    ],
     Role.AUDITOR: ["cases.reveal_sensitive", "audits.view_audit", "audits.export_audit"],
     Role.ADMINISTRATOR: [],
 }

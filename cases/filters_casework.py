@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.idnumbers import normalise_id_number
 from cases.models import Case, CaseCategory, CaseStatus, HardshipLevel, Organisation
 from cases.selectors import organisations_visible_to
-from cases.selectors_casework import review_overdue
+from cases.selectors_casework import LIVE_STATUSES, review_overdue
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -32,6 +32,9 @@ class CaseFilter(django_filters.FilterSet):
         method="in_organisation",
         empty_label=_("全部（含下级）"),
     )
+    mine = django_filters.BooleanFilter(
+        label=_("仅看我立案的未结案个案"), method="only_mine", widget=forms.CheckboxInput
+    )
     overdue = django_filters.BooleanFilter(
         label=_("仅看逾期未复核"),
         method="only_overdue",
@@ -40,10 +43,11 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "category", "hardship_level", "status", "organisation", "overdue"]
+        fields = ["q", "category", "hardship_level", "status", "organisation", "mine", "overdue"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["organisation"].queryset = organisations_visible_to(user).only(
             "id", "name", "path"
         )
@@ -61,6 +65,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def in_organisation(self, queryset, name, value):
         return queryset.filter(organisation__path__startswith=value.path)
+
+    def only_mine(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(opened_by=self.user, status__in=LIVE_STATUSES)
 
     def only_overdue(self, queryset, name, value):
         return review_overdue(queryset) if value else queryset

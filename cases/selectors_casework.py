@@ -82,6 +82,7 @@ class TimelineEntry:
 def _status_entries(case: Case) -> list[TimelineEntry]:
     """Status changes from the case's history rows: opened, verified, closed, reopened."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import pgettext
 
     rows = list(case.history.select_related("history_user").order_by("history_date", "history_id"))
     entries: list[TimelineEntry] = []
@@ -90,21 +91,25 @@ def _status_entries(case: Case) -> list[TimelineEntry]:
         title = ""
         details: list[str] = []
         if previous is None:
-            title = _("立案")
+            title = pgettext("timeline", "立案")
             if row.hardship_level:
                 details.append(
                     _("困难类别：%(level)s") % {"level": _level_label(row.hardship_level)}
                 )
         elif row.status == CaseStatus.CLOSED and previous.status != CaseStatus.CLOSED:
-            title = _("结案")
+            title = pgettext("timeline", "结案")
             if row.closing_reason:
                 details.append(
                     _("结案原因：%(r)s") % {"r": ClosingReason(row.closing_reason).label}
                 )
         elif previous.status == CaseStatus.CLOSED and row.status != CaseStatus.CLOSED:
-            title = _("重新开启")
+            title = pgettext("timeline", "重新开启")
         elif row.last_verified_on != previous.last_verified_on and row.last_verified_on:
-            title = _("核实") if previous.last_verified_on is None else _("年度复核")
+            title = (
+                pgettext("timeline", "核实")
+                if previous.last_verified_on is None
+                else pgettext("timeline", "年度复核")
+            )
         elif row.hardship_level != previous.hardship_level:
             title = _("调整困难类别")
             details.append(_("困难类别：%(level)s") % {"level": _level_label(row.hardship_level)})

@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import BatchLine, Campaign, CampaignStandard, DisbursementBatch, Payment
+from .services import save_campaign
 
 
 class CampaignStandardInline(admin.TabularInline):
@@ -16,8 +18,11 @@ class CampaignAdmin(SimpleHistoryAdmin):
     list_filter = ("year", "kind", "status")
     search_fields = ("name",)
     autocomplete_fields = ("organisation",)
-    raw_id_fields = ("copied_from", "created_by")
     inlines = [CampaignStandardInline]
+    readonly_fields = ("copied_from", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        save_campaign(obj, by=request.user, reason=_("后台编辑") if change else _("后台新建"))
 
 
 @admin.register(Payment)

@@ -1,6 +1,8 @@
 """Admin: cases, visits, attachments, poverty lines."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Attachment, Case, PovertyLine, Visit
@@ -40,10 +42,19 @@ class VisitAdmin(SimpleHistoryAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    """Files are private: no storage URLs here, only the scope-checking download view."""
+
     list_display = ("original_name", "visit", "content_type", "size", "uploaded_at")
     list_select_related = ("visit__case__person",)
     search_fields = ("original_name",)
     raw_id_fields = ("visit", "uploaded_by")
+    exclude = ("file", "thumbnail")
+    readonly_fields = ("download",)
+    show_full_result_count = False
+
+    @admin.display(description=_("下载"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,6 @@
 from .batches import BatchLine, BatchLineResult, BatchStatus, DisbursementBatch
 from .campaigns import Campaign, CampaignKind, CampaignStandard, CampaignStatus, FundingSource
-from .payments import LIVE_STATUSES, Payment, PaymentMethod, PaymentStatus
+from .payments import LIVE_STATUSES, Payment, PaymentMethod, PaymentStatus, ReferenceCounter
 
 __all__ = [
     "LIVE_STATUSES",
@@ -16,4 +16,5 @@ __all__ = [
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "ReferenceCounter",
 ]

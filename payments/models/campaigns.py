@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases.models import CaseCategory, HardshipLevel
+
 
 class CampaignKind(models.TextChoices):
     WARMTH = "warmth", _("送温暖")
@@ -101,6 +103,10 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("payments:campaign_detail", args=[self.pk])
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == CampaignStatus.OPEN
+
 
 class CampaignStandard(models.Model):
     """The standard amount of a campaign for one case category (and hardship level)."""
@@ -108,8 +114,14 @@ class CampaignStandard(models.Model):
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("慰问活动"), on_delete=models.CASCADE, related_name="standards"
     )
-    category = models.CharField(_("个案类别"), max_length=20)
-    hardship_level = models.CharField(_("困难类别"), max_length=20, blank=True)
+    category = models.CharField(_("个案类别"), max_length=20, choices=CaseCategory.choices)
+    hardship_level = models.CharField(
+        _("困难类别"),
+        max_length=20,
+        choices=HardshipLevel.choices,
+        blank=True,
+        help_text=_("留空表示该类别的通用标准。"),
+    )
     amount = models.DecimalField(_("标准金额（元）"), max_digits=12, decimal_places=2)
 
     history = HistoricalRecords()

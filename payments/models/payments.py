@@ -126,6 +126,15 @@ class Payment(models.Model):
     )
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     paid_at = models.DateTimeField(_("发放时间"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记发放人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    failed_at = models.DateTimeField(_("失败登记时间"), null=True, blank=True)
     bank_serial = models.CharField(_("银行流水号"), max_length=64, blank=True)
     failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
     reversed_by = models.ForeignKey(
@@ -158,6 +167,8 @@ class Payment(models.Model):
             ("second_approve_payment", _("可复审大额慰问金")),
             ("manage_batch", _("可管理发放批次")),
             ("mark_payment_result", _("可登记发放结果")),
+            ("reverse_payment", _("可冲销已发放款项")),
+            ("export_bank_file", _("可导出含完整账号的银行文件")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -202,3 +213,21 @@ class Payment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("payments:payment_detail", args=[self.pk])
+
+    @property
+    def needs_second_approval(self) -> bool:
+        return self.amount > self.campaign.second_approval_threshold
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out per key ("P2026", "B2026"); locked row by row while used."""
+
+    key = models.CharField(_("键"), max_length=20, unique=True)
+    value = models.PositiveIntegerField(_("当前值"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.value}"

@@ -1,3 +1,26 @@
-"""URLs: core."""
+"""URLs: campaigns, payments, approvals and disbursement batches."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import approvals, batches, campaigns, payments
+
+urlpatterns = [
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/copy/", campaigns.campaign_copy, name="campaign_copy"),
+    path("new/", payments.payment_create, name="payment_create"),
+    path("<int:pk>/", payments.payment_detail, name="payment_detail"),
+    path("<int:pk>/<slug:action>/", payments.payment_action, name="payment_action"),
+    path("approvals/", approvals.approval_queue, name="approval_queue"),
+    path("approvals/second/", approvals.second_approval_queue, name="second_approval_queue"),
+    path("batches/", batches.batch_list, name="batch_list"),
+    path("batches/new/", batches.batch_create, name="batch_create"),
+    path("batches/<int:pk>/", batches.batch_detail, name="batch_detail"),
+    path(
+        "batches/<int:pk>/export.<str:file_format>",
+        batches.batch_export,
+        name="batch_export",
+    ),
+    path("batches/<int:pk>/sent/", batches.batch_mark_sent, name="batch_mark_sent"),
+    path("batches/<int:pk>/result/", batches.batch_import_result, name="batch_import_result"),
+]

@@ -251,3 +251,28 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(detail(case))
     assert len(response.context["timeline"]) == 9 + 4
+
+
+def test_the_visit_page_is_scoped_like_its_case(client, officer, officer_b, auditor, case):
+    v = visit(case, officer)
+    client.force_login(officer_b)
+    assert client.get(v.get_absolute_url()).status_code == 404
+    client.force_login(auditor)
+    response = client.get(v.get_absolute_url())
+    assert response.status_code == 200
+    assert "记录走访" not in response.content.decode()
+
+
+@pytest.mark.parametrize("files", [1, 6])
+def test_the_visit_page_runs_a_fixed_number_of_queries(
+    client, officer, case, files, django_assert_num_queries, private_storage
+):
+    v = visit(case, officer)
+    for _ in range(files):
+        add_attachment(v, upload("a.jpg", jpeg_bytes()), by=officer)
+    client.force_login(officer)
+    client.get(v.get_absolute_url())
+    # session, user, permissions (2), user organisation, the visit with case and person,
+    # companions, attachments, roles.
+    with django_assert_num_queries(9):
+        client.get(v.get_absolute_url())

@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.roles import Role
 from cases.models import Case
-from cases.services import open_case
+from cases.services import open_case, verify_case
 from tests.cases.factories import backdate, closed_case, hardship_case, person_in, visit
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, make_user
 
 URL = reverse("cases:case_list")
 
@@ -140,3 +141,15 @@ def test_the_case_list_runs_a_fixed_number_of_queries(
     add_cases(20)
     with django_assert_num_queries(CASE_LIST_QUERIES):
         client.get(URL, {"category": "hardship"})
+
+
+def test_my_open_cases_filter_matches_the_dashboard(client, officer, union_a):
+    colleague = make_user(Role.CASE_OFFICER, union_a)
+    mine = hardship_case(person_in(union_a, name="我的"), officer)
+    visit(backdate(mine, 3), officer)
+    verify_case(mine, by=officer)
+    hardship_case(person_in(union_a, name="同事的"), colleague)
+    closed_case(person_in(union_a, name="已结"), officer)
+    client.force_login(officer)
+
+    assert names(client.get(URL, {"mine": "on"})) == {"我的"}

@@ -225,3 +225,36 @@ def test_an_officer_of_another_union_cannot_reopen(case, officer, officer_b):
     close_case(case, by=officer, reason="resolved")
     with pytest.raises(OutOfScope):
         reopen_case(case, by=officer_b, reason="x")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_closing_the_same_case_at_once_close_it_once(union_a, officer):
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    case = hardship_case(person_in(union_a), officer)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(reason):
+        try:
+            barrier.wait()
+            close_case(Case.objects.get(pk=case.pk), by=officer, reason=reason)
+            outcomes.append("closed")
+        except CaseStateError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(r,)) for r in ("resolved", "moved")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["closed", "refused"]
+    assert case.history.filter(status=CaseStatus.CLOSED).count() == 1

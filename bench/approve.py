@@ -1,0 +1,125 @@
+"""Benchmark (not a test): bulk-approve 1,000 submitted payments through the service.
+
+    createdb -h 127.0.0.1 -U postgres bench_payments
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments
+    .venv/bin/python manage.py migrate && .venv/bin/python bench/approve.py
+
+The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
+is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
+own transaction with the campaign and payment row locks, the budget and the cap checks.
+"""
+
+import datetime
+import os
+import sys
+import time
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts.roles import Role, ensure_role_groups  # noqa: E402
+from cases.models import Case, Organisation, Person  # noqa: E402
+from cases.services import save_organisation  # noqa: E402
+from payments.models import Campaign, Payment  # noqa: E402
+from payments.services import approve_payment  # noqa: E402
+from tests.idnumbers import make_id_number  # noqa: E402
+
+COUNT = int(os.environ.get("BENCH_COUNT", "1000"))
+
+
+def user(role, organisation, username):
+    ensure_role_groups()
+    account = User.objects.create(username=username, organisation=organisation)
+    from django.contrib.auth.models import Group
+
+    account.groups.add(Group.objects.get(name=role))
+    return account
+
+
+def main() -> None:
+    tag = uuid.uuid4().hex[:6]
+    root = save_organisation(Organisation(code=f"B{tag}", name=f"基准测试工会{tag}"))
+    union = save_organisation(Organisation(code=f"U{tag}", name=f"基准基层{tag}", parent=root))
+    officer = user(Role.CASE_OFFICER, union, f"bench-officer-{tag}")
+    finance = user(Role.FINANCE, root, f"bench-finance-{tag}")
+    campaign = Campaign.objects.create(
+        name=f"基准测试{tag}",
+        year=2026,
+        kind="warmth",
+        organisation=root,
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 12, 31),
+        budget=Decimal("100000000.00"),
+        funding_source="federation",
+        annual_cap=Decimal("3000.00"),
+        second_approval_threshold=Decimal("1000.00"),
+        status="open",
+        created_by=officer,
+    )
+    base = int(uuid.uuid4().int % 10_000_000)
+    people = Person.objects.bulk_create(
+        Person(
+            name=f"职工{i}",
+            gender="M",
+            id_number=(
+                number := make_id_number(
+                    datetime.date(1960, 1, 1) + datetime.timedelta(days=(base + i) % 15000),
+                    "M",
+                    sequence=(base + i) % 499,
+                )
+            ),
+            id_tail=number[-4:],
+            birth_date=datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+            organisation=union,
+            bank_name="中国工商银行",
+            bank_account=f"62220{base + i:014d}",
+        )
+        for i in range(COUNT)
+    )
+    cases = Case.objects.bulk_create(
+        Case(person=p, category="hardship", organisation=union, opened_by=officer) for p in people
+    )
+    now = timezone.now()
+    payments = Payment.objects.bulk_create(
+        Payment(
+            reference=f"Z{tag}{i:06d}",
+            case=c,
+            person_id=c.person_id,
+            organisation=union,
+            campaign=campaign,
+            amount=Decimal("500.00"),
+            standard_amount=Decimal("500.00"),
+            method="bank",
+            purpose="基准测试",
+            year=2026,
+            status="submitted",
+            created_by=officer,
+            submitted_by=officer,
+            submitted_at=now,
+        )
+        for i, c in enumerate(cases)
+    )
+    started = time.perf_counter()
+    for payment in payments:
+        approve_payment(payment, by=finance)
+    elapsed = time.perf_counter() - started
+    approved = Payment.objects.filter(campaign=campaign, status="approved").count()
+    print(
+        f"{connection.vendor}: approved {approved} of {COUNT} in {elapsed:.2f} s "
+        f"= {approved / elapsed:.0f} approvals per second"
+    )
+
+
+if __name__ == "__main__":
+    main()

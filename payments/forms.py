@@ -1,0 +1,79 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Campaign, PaymentMethod
+
+
+class PaymentDraftForm(forms.Form):
+    campaign = forms.ModelChoiceField(label=_("慰问活动"), queryset=Campaign.objects.none())
+    amount = forms.DecimalField(
+        label=_("金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text=_("留空则按活动标准金额。"),
+    )
+    method = forms.ChoiceField(
+        label=_("发放方式"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK
+    )
+    purpose = forms.CharField(
+        label=_("用途"), max_length=100, required=False, help_text=_("留空则用活动名称。")
+    )
+    justification = forms.CharField(
+        label=_("金额与标准不符的说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submit_now = forms.BooleanField(label=_("保存后立即提交审批"), required=False, initial=True)
+
+    def __init__(self, *args, campaigns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaigns is not None:
+            self.fields["campaign"].queryset = campaigns
+
+
+class ApprovalFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=_("慰问活动"), queryset=Campaign.objects.none(), required=False
+    )
+    organisation = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
+    amount_min = forms.DecimalField(label=_("最低金额"), required=False, decimal_places=2)
+    amount_max = forms.DecimalField(label=_("最高金额"), required=False, decimal_places=2)
+    min_age_days = forms.IntegerField(
+        label=_("已等待天数（至少）"), required=False, min_value=0, max_value=3650
+    )
+
+    def __init__(self, *args, campaigns=None, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["organisation"].queryset = organisations
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CampaignCopyForm(forms.Form):
+    name = forms.CharField(label=_("活动名称"), max_length=100)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    budget = forms.DecimalField(
+        label=_("预算（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class ResultFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("银行回盘文件"),
+        help_text=_("XLSX 或 CSV：付款编号、状态（成功/失败）、失败原因、银行流水号，可含金额。"),
+    )

@@ -1,0 +1,9 @@
+"""Every write to campaigns, payments and batches goes through these functions.
+
+One module per subject; this package re-exports them so callers write
+`payments.services.approve_payment` (the contract of DESIGN.md).
+"""
+
+from .batches import *  # noqa: F403
+from .campaigns import *  # noqa: F403
+from .payments import *  # noqa: F403

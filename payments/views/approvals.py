@@ -1,0 +1,107 @@
+"""Finance's approval queue and the leader's second-approval queue, with bulk actions.
+
+A bulk action calls the service once per payment, in its own transaction, and reports for
+each payment whether it went through or why not; one refusal never stops the others.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases.selectors import organisations_visible_to
+from relief.errors import RuleViolation
+
+from .. import permissions, services
+from ..forms import ApprovalFilterForm
+from ..selectors import (
+    approval_queue_for,
+    campaigns_visible_to,
+    payments_visible_to,
+    second_approval_queue_for,
+)
+from .common import paginate, query_without_page, refuse_auditor_posts, require
+
+SESSION_KEY = "payments_bulk_report"
+
+
+def bulk_apply(request, action: str, ids: list[str], reason: str) -> list[dict]:
+    wanted = [int(i) for i in ids if str(i).isdigit()]
+    found = {p.pk: p for p in payments_visible_to(request.user).filter(pk__in=wanted)}
+    report = []
+    for pk in wanted:
+        payment = found.get(pk)
+        if payment is None:
+            report.append({"reference": str(pk), "ok": False, "message": _("未找到该慰问金。")})
+            continue
+        try:
+            if action == "approve":
+                services.approve_payment(payment, by=request.user)
+            else:
+                services.reject_payment(payment, by=request.user, reason=reason)
+        except RuleViolation as exc:
+            report.append({"reference": payment.reference, "ok": False, "message": exc.message})
+        else:
+            report.append(
+                {
+                    "reference": payment.reference,
+                    "ok": True,
+                    "message": payment.get_status_display(),
+                }
+            )
+    return report
+
+
+def _queue(request, *, second: bool):
+    refuse_auditor_posts(request)
+    allowed = (
+        permissions.can_second_approve_payments(request.user)
+        if second
+        else permissions.can_approve_payments(request.user)
+    )
+    require(allowed)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        ids = request.POST.getlist("payment")
+        reason = request.POST.get("reason", "")
+        if action in ("approve", "reject") and ids:
+            request.session[SESSION_KEY] = bulk_apply(request, action, ids, reason)
+        return redirect(request.get_full_path())
+    report = request.session.pop(SESSION_KEY, None)
+    form = ApprovalFilterForm(
+        request.GET or None,
+        campaigns=campaigns_visible_to(request.user),
+        organisations=organisations_visible_to(request.user),
+    )
+    if second:
+        queryset = second_approval_queue_for(request.user)
+    else:
+        filters = form.cleaned_data if form.is_valid() else {}
+        queryset = approval_queue_for(
+            request.user,
+            campaign_id=getattr(filters.get("campaign"), "pk", None),
+            organisation_id=getattr(filters.get("organisation"), "pk", None),
+            amount_min=filters.get("amount_min"),
+            amount_max=filters.get("amount_max"),
+            min_age_days=filters.get("min_age_days"),
+        )
+    return render(
+        request,
+        "payments/approval_queue.html",
+        {
+            "page": paginate(request, queryset),
+            "form": None if second else form,
+            "second": second,
+            "report": report,
+            "query": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def approval_queue(request):
+    return _queue(request, second=False)
+
+
+@login_required
+def second_approval_queue(request):
+    return _queue(request, second=True)

@@ -1,0 +1,177 @@
+"""Disbursement batches: list, build, page, bank file export, sent, bank result import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audits.services import get_in_scope_or_404
+from relief.errors import RuleViolation
+
+from .. import permissions, services
+from ..exceptions import BankResultInvalid, NotPermitted
+from ..forms import ResultFileForm
+from ..resources import BankFileUnreadable, export_bank_file, read_result_file
+from ..selectors import batch_lines, batchable_payments, batches_visible_to, campaigns_visible_to
+from .common import paginate, query_without_page, refuse_auditor_posts, require
+
+PROBLEMS_KEY = "payments_bank_result_problems"
+
+
+@login_required
+def batch_list(request):
+    require(permissions.can_view_batches(request.user))
+    batches = (
+        batches_visible_to(request.user)
+        .annotate(line_count=Count("lines"), total=Sum("lines__amount"))
+        .order_by("-created_at", "-id")
+    )
+    return render(
+        request,
+        "payments/batch_list.html",
+        {
+            "page": paginate(request, batches),
+            "query": query_without_page(request),
+            "can_manage": permissions.can_manage_batches(request.user),
+        },
+    )
+
+
+@login_required
+def batch_create(request):
+    refuse_auditor_posts(request)
+    require(permissions.can_manage_batches(request.user))
+    campaigns = campaigns_visible_to(request.user).filter(status__in=["open", "closed"])
+    campaign_id = request.POST.get("campaign") or request.GET.get("campaign")
+    campaign = None
+    if campaign_id:
+        if not str(campaign_id).isdigit():
+            raise Http404
+        campaign = get_in_scope_or_404(campaigns, request, pk=int(campaign_id))
+    if request.method == "POST" and campaign is not None:
+        try:
+            batch = services.create_batch(
+                campaign, request.POST.getlist("payment"), by=request.user
+            )
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已建立发放批次 %(ref)s。") % {"ref": batch})
+            return redirect(batch)
+    eligible = list(batchable_payments(request.user, campaign)[:500]) if campaign else []
+    return render(
+        request,
+        "payments/batch_create.html",
+        {"campaigns": campaigns, "campaign": campaign, "eligible": eligible},
+    )
+
+
+@login_required
+def batch_detail(request, pk: int):
+    require(permissions.can_view_batches(request.user))
+    batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
+    lines = batch_lines(batch)
+    totals = lines.aggregate(total=Sum("amount"), count=Count("id"))
+    by_result = dict(
+        lines.order_by()
+        .values_list("result")
+        .annotate(total=Sum("amount"))
+        .values_list("result", "total")
+    )
+    return render(
+        request,
+        "payments/batch_detail.html",
+        {
+            "batch": batch,
+            "page": paginate(request, lines, per_page=100),
+            "query": query_without_page(request),
+            "totals": totals,
+            "by_result": by_result,
+            "problems": request.session.pop(PROBLEMS_KEY, None),
+            "form": ResultFileForm(),
+            "can_export": permissions.can_export_bank_file(request.user),
+            "can_manage": permissions.can_manage_batches(request.user),
+            "can_mark": permissions.can_mark_results(request.user),
+        },
+    )
+
+
+@login_required
+def batch_export(request, pk: int, file_format: str):
+    """The bank transfer file, with full account numbers: finance only, every export logged."""
+    require(permissions.can_export_bank_file(request.user))
+    if file_format not in ("xlsx", "csv"):
+        raise Http404
+    batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
+    lines = batch_lines(batch).order_by("id")
+    content = export_bank_file(lines, file_format)
+    services.log_bank_file_export(
+        batch, by=request.user, file_format=file_format, lines=len(lines), request=request
+    )
+    content_type = (
+        "text/csv; charset=utf-8"
+        if file_format == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{batch.reference}.{file_format}"'
+    return response
+
+
+@require_POST
+@login_required
+def batch_mark_sent(request, pk: int):
+    refuse_auditor_posts(request)
+    require(permissions.can_manage_batches(request.user))
+    batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
+    try:
+        services.mark_batch_sent(batch, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("批次已标记为已发送银行。"))
+    return redirect(batch)
+
+
+@require_POST
+@login_required
+def batch_import_result(request, pk: int):
+    refuse_auditor_posts(request)
+    require(permissions.can_mark_results(request.user))
+    batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
+    form = ResultFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择回盘文件。"))
+        return redirect(batch)
+    upload = form.cleaned_data["file"]
+    try:
+        headers, rows = read_result_file(upload.name, upload.read())
+        summary = services.import_bank_result(batch, headers, rows, by=request.user)
+    except BankFileUnreadable as exc:
+        messages.error(request, str(exc))
+    except BankResultInvalid as exc:
+        messages.error(request, exc.message)
+        request.session[PROBLEMS_KEY] = [[str(r), c, m] for r, c, m in exc.problems]
+    except NotPermitted:
+        raise PermissionDenied from None
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "回盘已导入：成功 %(paid)s 笔 %(paid_total)s 元，"
+                "失败 %(failed)s 笔 %(failed_total)s 元。"
+            )
+            % {
+                "paid": summary.paid,
+                "paid_total": summary.paid_total,
+                "failed": summary.failed,
+                "failed_total": summary.failed_total,
+            },
+        )
+    return redirect(batch)
