@@ -18,9 +18,10 @@ Header (CSV or XLSX, any order; the bracketed columns may be left out):
 
 For each row the person's open case of that category is used, or one is opened
 (`cases.services.open_case`), and a payment is drafted (`payments.services.draft_payment`).
-The whole list is one transaction: the preview runs every step and rolls back; the import
-commits only when no row failed. A rule a service enforces (one live payment per person per
-campaign, the annual cap, the campaign's state…) comes back as that row's error.
+Only open campaigns take lists. The whole list is one transaction: the preview runs every step
+and rolls back; the import commits only when no row failed. A rule a service enforces (one live
+payment per person per campaign, the annual cap, the campaign's state…) comes back as that row's
+error.
 """
 
 import re
@@ -38,7 +39,7 @@ from cases.models.cases import Occasion
 from cases.selectors import people_visible_to
 from cases.transfers.files import FileRefused, read_table
 from cases.transfers.people import RowError
-from payments.models import Campaign, PaymentMethod
+from payments.models import Campaign, CampaignStatus, PaymentMethod
 from relief.errors import RuleViolation
 
 COL_ID, COL_CATEGORY, COL_NAME, COL_AMOUNT = "身份证号", "类别", "姓名", "金额"
@@ -348,20 +349,8 @@ def _apply(lines, result, campaign, by, open_case, draft_payment, progress) -> N
 
 
 def campaigns_open_to(user):
-    """Campaigns a user may add people to: not closed, run by their own organisation, one above
-    it (a city-wide campaign) or one within their scope."""
-    from django.db.models import Q
+    """Campaigns a user may add people to: visible to them (their subtree's, and the city-wide
+    ones above that cover it) and open (`draft_payment` refuses any other state)."""
+    from payments.selectors import campaigns_visible_to
 
-    from cases.selectors import scope_path
-
-    prefix = scope_path(user)
-    qs = Campaign.objects.exclude(status="closed").select_related("organisation")
-    if prefix is None:
-        return qs.none()
-    if prefix == "":
-        return qs
-    parts = prefix.strip("/").split("/")
-    ancestor_paths = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-    return qs.filter(
-        Q(organisation__path__in=ancestor_paths) | Q(organisation__path__startswith=prefix)
-    )
+    return campaigns_visible_to(user).filter(status=CampaignStatus.OPEN)

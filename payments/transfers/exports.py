@@ -8,23 +8,15 @@ characters, or a payment reference), `organisation` (id: it and everything below
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cases.selectors import organisations_visible_to, scope_path
+from cases.selectors import organisations_visible_to
 from cases.transfers.exporting import Column, ExportSpec, mask_account, mask_id
 from cases.transfers.exports import _person_q
-from payments.models import Payment, PaymentMethod, PaymentStatus
-
-
-def payments_in_scope(user) -> QuerySet:
-    """Payments of the organisations in the user's scope (the payment's copied organisation)."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return Payment.objects.none()
-    qs = Payment.objects.all()
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+from payments.models import PaymentMethod, PaymentStatus
+from payments.selectors import payments_visible_to
 
 
 def payments_for_export(user, params) -> QuerySet:
-    qs = payments_in_scope(user)
+    qs = payments_visible_to(user)
     value = params.get("organisation", "")
     if value.isdigit():
         organisation = organisations_visible_to(user).filter(pk=int(value)).first()

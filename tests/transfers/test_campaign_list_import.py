@@ -1,8 +1,5 @@
-"""The campaign list import: open cases, draft payments, all or nothing.
-
-It calls `cases.services.open_case` and `payments.services.draft_payment`, built by other
-helpers; until those have landed these tests are skipped (see the skip reason).
-"""
+"""The campaign list import: open cases, draft payments, all or nothing (through the real
+`cases.services.open_case` and `payments.services.draft_payment`)."""
 
 from decimal import Decimal
 
@@ -18,24 +15,7 @@ from tests.factories import CaseFactory, PersonFactory
 from .factories import make_campaign
 from .helpers import csv_bytes, id_number, xlsx_bytes
 
-
-def _services_ready() -> bool:
-    try:
-        from payments.services import draft_payment  # noqa: F401
-
-        from cases.services import open_case  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not _services_ready(),
-        reason="cases.services.open_case / payments.services.draft_payment not merged yet",
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 HEADER = ("身份证号", "类别", "姓名", "金额", "说明")
 
@@ -219,3 +199,25 @@ def test_case_fields_reach_open_case_and_its_refusals_are_row_errors(campaign, n
     assert [(e.row, e.column) for e in result.errors] == [(3, ""), (4, "慰问节日")]
     assert "慰问节日" in result.errors[0].message
     assert not Case.objects.exists()
+
+
+def test_only_open_campaigns_take_lists(client, federation, officer, administrator):
+    planning = make_campaign(federation, administrator, name="筹备中的活动", status="planning")
+    client.force_login(officer)
+    url = reverse("payments:campaign_list_upload", args=[planning.pk])
+    assert client.get(url).status_code == 404
+    assert (
+        planning.name not in client.get(reverse("payments:campaign_list_import")).content.decode()
+    )
+
+
+def test_the_payment_rules_of_draft_payment_come_back_per_row(campaign, nurses, officer):
+    data = listing(
+        (nurses[0].id_number, "援鄂医疗队员慰问", "", "1500", ""),  # no justification
+        (nurses[1].id_number, "援鄂医疗队员慰问", "", "6000", "重病"),  # above the annual cap
+        (nurses[2].id_number, "援鄂医疗队员慰问", "", "", ""),
+    )
+    result = run(data, campaign, officer)
+    assert [(e.row, e.column) for e in result.errors] == [(2, ""), (3, "")]
+    assert "上限" in result.errors[1].message
+    assert not result.committed and not Payment.objects.exists() and not Case.objects.exists()
