@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cases.idnumbers import normalise_id_number, validate_id_number
@@ -59,8 +60,16 @@ COLUMN_ORDER = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 _LOOKUP_CHUNK = 5_000
 
 
+def _source_labels(enum) -> list[str]:
+    """The Chinese names the file format uses, whatever the user's interface language."""
+    with translation.override(None):
+        return [str(label) for _value, label in enum.choices]
+
+
 def _by_label_or_code(enum) -> dict[str, str]:
+    """A cell's value by its Chinese name, its name in the user's language, or its code."""
     mapping = {str(label): value for value, label in enum.choices}
+    mapping.update(dict(zip(_source_labels(enum), enum.values, strict=True)))
     mapping.update({value: value for value in enum.values})
     return mapping
 
@@ -157,7 +166,7 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
                     number,
                     COL_CATEGORY,
                     _("类别应为以下之一：%(names)s。")
-                    % {"names": "、".join(str(label) for _v, label in CaseCategory.choices)},
+                    % {"names": "、".join(_source_labels(CaseCategory))},
                 )
             )
         amount = None
@@ -188,7 +197,7 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
                         number,
                         COL_CAUSES,
                         _("致困原因应为以下之一：%(names)s。")
-                        % {"names": "、".join(str(label) for _v, label in HardshipCause.choices)},
+                        % {"names": "、".join(_source_labels(HardshipCause))},
                     )
                 )
         occasion = ""
@@ -200,7 +209,7 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
                         number,
                         COL_OCCASION,
                         _("慰问节日应为以下之一：%(names)s。")
-                        % {"names": "、".join(str(label) for _v, label in Occasion.choices)},
+                        % {"names": "、".join(_source_labels(Occasion))},
                     )
                 )
         method = PaymentMethod.BANK

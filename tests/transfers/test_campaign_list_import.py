@@ -221,3 +221,18 @@ def test_the_payment_rules_of_draft_payment_come_back_per_row(campaign, nurses, 
     assert [(e.row, e.column) for e in result.errors] == [(2, ""), (3, "")]
     assert "上限" in result.errors[1].message
     assert not result.committed and not Payment.objects.exists() and not Case.objects.exists()
+
+
+def test_chinese_names_in_the_file_are_understood_whatever_the_interface_language(
+    campaign, nurses, officer
+):
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = run(
+            listing((nurses[0].id_number, "援鄂医疗队员慰问", "", "", "")),
+            campaign,
+            officer,
+            dry_run=True,
+        )
+    assert result.ok, result.errors
