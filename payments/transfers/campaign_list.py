@@ -229,6 +229,30 @@ def _parse(table, result: CampaignListResult) -> list[_Line]:
     return lines
 
 
+# The file column a service's refusal is about, by the exception's `field` (casework) or class.
+_COLUMN_OF_FIELD = {
+    "category": COL_CATEGORY,
+    "hardship_level": COL_LEVEL,
+    "causes": COL_CAUSES,
+    "occasion": COL_OCCASION,
+    "level_override_reason": COL_NOTE,
+}
+_COLUMN_OF_EXCEPTION = {
+    "InvalidAmount": COL_AMOUNT,
+    "AnnualCapExceeded": COL_AMOUNT,
+    "JustificationRequired": COL_NOTE,
+    "DuplicateLivePayment": COL_ID,
+}
+
+
+def _column_of(error: Exception) -> str:
+    """The column to name for a service's refusal; "" (the whole row) when it is about no cell."""
+    field_name = getattr(error, "field", None)
+    if field_name in _COLUMN_OF_FIELD:
+        return _COLUMN_OF_FIELD[field_name]
+    return _COLUMN_OF_EXCEPTION.get(type(error).__name__, "")
+
+
 def _message_of(error: Exception) -> str:
     if isinstance(error, RuleViolation):
         return error.message
@@ -348,7 +372,7 @@ def _apply(lines, result, campaign, by, open_case, draft_payment, progress) -> N
                     justification=line.note,
                 )
         except (RuleViolation, ValidationError, IntegrityError) as error:
-            result.errors.append(RowError(line.number, "", _message_of(error)))
+            result.errors.append(RowError(line.number, _column_of(error), _message_of(error)))
             continue
         open_cases[(person.pk, line.category)] = case
         result.cases_opened += int(opened)

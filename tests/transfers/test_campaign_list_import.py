@@ -98,7 +98,7 @@ def test_a_service_refusal_is_an_error_line_and_rolls_everything_back(campaign, 
     )
     result = run(data, campaign, officer)
     assert not result.committed
-    assert [(e.row, e.column) for e in result.errors] == [(3, "")]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "身份证号")]
     assert result.errors[0].message
     assert (Case.objects.count(), Payment.objects.count()) == before
 
@@ -196,7 +196,7 @@ def test_case_fields_reach_open_case_and_its_refusals_are_row_errors(campaign, n
         header=header,
     )
     result = run(data, campaign, officer, dry_run=True)
-    assert [(e.row, e.column) for e in result.errors] == [(3, ""), (4, "慰问节日")]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "慰问节日"), (4, "慰问节日")]
     assert "慰问节日" in result.errors[0].message
     assert not Case.objects.exists()
 
@@ -218,7 +218,7 @@ def test_the_payment_rules_of_draft_payment_come_back_per_row(campaign, nurses, 
         (nurses[2].id_number, "援鄂医疗队员慰问", "", "", ""),
     )
     result = run(data, campaign, officer)
-    assert [(e.row, e.column) for e in result.errors] == [(2, ""), (3, "")]
+    assert [(e.row, e.column) for e in result.errors] == [(2, "说明"), (3, "金额")]
     assert "上限" in result.errors[1].message
     assert not result.committed and not Payment.objects.exists() and not Case.objects.exists()
 
