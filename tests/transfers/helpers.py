@@ -13,11 +13,7 @@ _BIRTH0 = datetime.date(1960, 1, 1)
 
 
 def id_number(n: int, gender: str = "M", area: str = "410102") -> str:
-    """A distinct valid ID number for every n below 7,500,000.
-
-    (tests/idnumbers.make_id_number passes 17 characters to stdnum's calc_check_digit, which
-    expects the check digit included, so most of its numbers fail the check.)
-    """
+    """A distinct valid ID number for every n below 7,500,000, cheap enough for 200,000 rows."""
     birth = _BIRTH0 + datetime.timedelta(days=n % 15000)
     seq = (n // 15000) % 500
     body = f"{area}{birth:%Y%m%d}{seq * 2 + (1 if gender == 'M' else 0):03d}"
