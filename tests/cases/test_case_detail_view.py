@@ -9,6 +9,7 @@ from accounts.roles import Role
 from audits.models import AccessAction, AccessLog
 from cases.models import Case, CaseStatus, Visit
 from cases.services import add_attachment, close_case, reopen_case, verify_case
+from payments.services import draft_payment
 from tests.cases.factories import (
     backdate,
     exe_bytes,
@@ -21,6 +22,7 @@ from tests.cases.factories import (
     visit,
 )
 from tests.factories import make_user
+from tests.payments.factories import CampaignFactory
 
 
 @pytest.fixture
@@ -223,8 +225,9 @@ def test_finding_a_person_before_opening_a_case_stays_in_scope(client, officer, 
 
 
 # session, user, permissions (2), user organisation, the case with person and organisations,
-# poverty line, history rows, visits, their companions, their attachments, roles.
-CASE_PAGE_QUERIES = 12
+# poverty line, history rows, visits, their companions, their attachments, roles, and the
+# payments panel's payments with their campaigns.
+CASE_PAGE_QUERIES = 13
 
 
 def test_the_case_page_runs_a_fixed_number_of_queries(
@@ -245,12 +248,15 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         client.get(detail(case))
     add_visits(8)
+    for _ in range(3):
+        draft_payment(case, CampaignFactory(organisation=union_a), by=officer)
     verify_case(case, by=officer)
     close_case(case, by=officer, reason="resolved")
     reopen_case(case, by=officer, reason="再次困难")
     with django_assert_num_queries(CASE_PAGE_QUERIES):
         response = client.get(detail(case))
     assert len(response.context["timeline"]) == 9 + 4
+    assert response.content.decode().count("/payments/") >= 3
 
 
 def test_the_visit_page_is_scoped_like_its_case(client, officer, officer_b, auditor, case):
