@@ -16,13 +16,3 @@ def case(union_a, officer):
 @pytest.fixture
 def case_b(union_b, officer_b):
     return case_in(union_b, officer=officer_b)
-
-
-@pytest.fixture(autouse=True)
-def chinese_by_default():
-    """Messages are asserted in the source language; a test that switches to English via the
-    language cookie must not leave the thread speaking English for the next test."""
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        yield
