@@ -1,6 +1,6 @@
 """Reads for letters, each applying the user's organisation scope (see cases.selectors)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import Case
 from cases.selectors import cases_visible_to, scope_path
@@ -14,6 +14,11 @@ from payments.models import (
     PaymentStatus,
 )
 
+# Letters read payments through the payments app's own scoped selectors.
+from payments.selectors import batches_visible_to as batches_visible_to
+from payments.selectors import campaigns_visible_to as campaigns_visible_to
+from payments.selectors import payments_visible_to as payments_visible_to
+
 from .models import PrintedPayment, PrintRecord
 
 # Money that has been approved (and possibly paid): a letter may say it is on its way.
@@ -25,41 +30,6 @@ PRINTABLE_STATUSES = (
 )
 # The stable order of a campaign's letters and sheets: organisation (tree order), then name.
 LETTER_ORDER = ("organisation__path", "person__name", "id")
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    """ "/1/7/" → ["/1/", "/1/7/"]: the organisation and those above it."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def payments_visible_to(user) -> QuerySet[Payment]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return Payment.objects.none()
-    qs = Payment.objects.all()
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
-
-
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
-    """Campaigns run in the user's scope, and city-wide ones run above it that cover it."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return Campaign.objects.none()
-    qs = Campaign.objects.select_related("organisation")
-    if prefix == "":
-        return qs
-    return qs.filter(
-        Q(organisation__path__startswith=prefix) | Q(organisation__path__in=_ancestor_paths(prefix))
-    )
-
-
-def batches_visible_to(user) -> QuerySet[DisbursementBatch]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return DisbursementBatch.objects.none()
-    qs = DisbursementBatch.objects.select_related("campaign__organisation", "organisation")
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
 
 
 def letter_cases_visible_to(user) -> QuerySet[Case]:
