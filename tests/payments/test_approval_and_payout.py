@@ -24,22 +24,6 @@ from .helpers import assert_unchanged, snapshot
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def walk(campaign, officer, finance, finance2, leader):
-    def make(state, **kwargs):
-        return payment_in_state(
-            state,
-            campaign=kwargs.pop("campaign", campaign),
-            officer=officer,
-            finance=finance,
-            leader=leader,
-            finance2=finance2,
-            **kwargs,
-        )
-
-    return make
-
-
 def test_first_approval_records_approver_and_reason(walk, finance):
     payment = walk("submitted")
     services.approve_payment(payment, by=finance)

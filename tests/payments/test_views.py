@@ -19,22 +19,6 @@ from .factories import CampaignFactory, case_in, payment_in_state
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def walk(campaign, officer, finance, finance2, leader):
-    def make(state, **kwargs):
-        return payment_in_state(
-            state,
-            campaign=kwargs.pop("campaign", campaign),
-            officer=officer,
-            finance=finance,
-            leader=leader,
-            finance2=finance2,
-            **kwargs,
-        )
-
-    return make
-
-
 def test_draft_page_prefills_the_standard_and_submits(client, officer, case, campaign):
     client.force_login(officer)
     url = reverse("payments:payment_create") + f"?case={case.pk}"
