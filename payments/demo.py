@@ -219,6 +219,8 @@ def seed_payments(ctx: DemoContext) -> None:
             )
             current.status = CampaignStatus.OPEN
             services.save_campaign(current, by=admin, reason="开始发放")
+            last_year.status = CampaignStatus.CLOSED
+            services.save_campaign(last_year, by=admin, reason="活动结束")
         else:
             current = _campaign(
                 f"{this_year}年春节送温暖",

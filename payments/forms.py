@@ -2,12 +2,15 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Campaign, PaymentMethod
 
 
 class PaymentDraftForm(forms.Form):
-    campaign = forms.ModelChoiceField(label=_("慰问活动"), queryset=Campaign.objects.none())
+    campaign = forms.ModelChoiceField(
+        label=pgettext_lazy("payments", "慰问活动"), queryset=Campaign.objects.none()
+    )
     amount = forms.DecimalField(
         label=_("金额（元）"),
         max_digits=12,
@@ -37,7 +40,9 @@ class PaymentDraftForm(forms.Form):
 
 class ApprovalFilterForm(forms.Form):
     campaign = forms.ModelChoiceField(
-        label=_("慰问活动"), queryset=Campaign.objects.none(), required=False
+        label=pgettext_lazy("payments", "慰问活动"),
+        queryset=Campaign.objects.none(),
+        required=False,
     )
     organisation = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False)
     amount_min = forms.DecimalField(label=_("最低金额"), required=False, decimal_places=2)

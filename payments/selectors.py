@@ -162,13 +162,6 @@ def campaign_budget(campaign: Campaign) -> Budget:
     )
 
 
-def committed_total(campaign_id: int, *, exclude_pk: int | None = None) -> Decimal:
-    qs = Payment.objects.filter(campaign_id=campaign_id, status__in=COMMITTED)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return _cents(qs.aggregate(total=_money_sum(Q()))["total"])
-
-
 def person_year_total(person_id: int, year: int, *, exclude_pk: int | None = None) -> Decimal:
     """What a person has been granted in a calendar year, across every campaign."""
     qs = Payment.objects.filter(person_id=person_id, year=year, status__in=COMMITTED)

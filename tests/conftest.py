@@ -1,10 +1,19 @@
 """Fixtures every test suite uses: an organisation tree and a user for each role."""
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 
 from .factories import OrganisationFactory, make_user
+
+
+@pytest.fixture(autouse=True)
+def chinese_interface():
+    """Every test starts in the default language: a request that switched to English must not
+    leave the test thread speaking English for the next test."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Organisation, Person
+from cases.transfers.admin import PersonImportExportMixin
 
 
 @admin.register(Organisation)
@@ -21,7 +22,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(PersonImportExportMixin, SimpleHistoryAdmin):
     list_display = ("name", "masked_id_number", "gender", "organisation", "employment_status")
     list_select_related = ("organisation",)
     list_filter = ("employment_status", "is_frontline_medical", "is_hubei_team")

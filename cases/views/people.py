@@ -18,7 +18,13 @@ from audits.models import AccessAction
 from audits.services import get_in_scope_or_404, log_access
 from cases.filters import PersonFilter
 from cases.forms.people import PersonForm
-from cases.permissions import can_add_people, can_edit_people, can_reveal_sensitive, require
+from cases.permissions import (
+    can_add_people,
+    can_edit_people,
+    can_reveal_sensitive,
+    can_work_cases,
+    require,
+)
 from cases.selectors import cases_visible_to, organisations_visible_to, people_visible_to
 from cases.services import save_person
 
@@ -92,6 +98,7 @@ def _render_person(request, person, revealed: dict[str, str] | None = None):
             "revealed": revealed or {},
             "can_edit": can_edit_people(request.user),
             "can_reveal": can_reveal_sensitive(request.user),
+            "can_open_case": can_work_cases(request.user),
         },
     )
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from audits.models import AccessAction
@@ -30,7 +31,7 @@ from ..models import (
     PaymentMethod,
     PaymentStatus,
 )
-from .common import lock_campaign, next_number, require_scope, save_changed
+from .common import lock_campaign, next_number, require_scope, save_changed, save_new
 from .payments import mark_failed, mark_paid, ready_for_payout
 
 
@@ -75,12 +76,15 @@ def create_batch(campaign: Campaign, payment_ids, *, by) -> DisbursementBatch:
             organisation=by.organisation or campaign.organisation,
             created_by=by,
         )
-        save_changed_new(batch, by=by, reason=_("建立发放批次"))
+        save_new(batch, by=by, reason=gettext_noop("建立发放批次"))
         lines = [BatchLine(batch=batch, payment=p, amount=p.amount) for p in payments]
         try:
             with transaction.atomic():
                 bulk_create_with_history(
-                    lines, BatchLine, default_user=by, default_change_reason=_("加入批次")
+                    lines,
+                    BatchLine,
+                    default_user=by,
+                    default_change_reason=gettext_noop("加入批次"),
                 )
         except IntegrityError:
             raise BatchRefused(_("所选慰问金中有已在其他未完成批次中的款项。")) from None
@@ -88,15 +92,12 @@ def create_batch(campaign: Campaign, payment_ids, *, by) -> DisbursementBatch:
             p.status = PaymentStatus.IN_BATCH
             p.batch = batch
             save_changed(
-                p, ["status", "batch"], by=by, reason=_("加入批次 %(ref)s") % {"ref": batch}
+                p,
+                ["status", "batch"],
+                by=by,
+                reason=gettext_noop("加入批次 %(ref)s") % {"ref": batch},
             )
     return batch
-
-
-def save_changed_new(obj, *, by, reason: str) -> None:
-    obj._history_user = by
-    obj._change_reason = reason
-    obj.save()
 
 
 def mark_batch_sent(batch: DisbursementBatch, *, by) -> DisbursementBatch:
@@ -111,7 +112,7 @@ def mark_batch_sent(batch: DisbursementBatch, *, by) -> DisbursementBatch:
         b.status = BatchStatus.SENT
         b.sent_by = by
         b.sent_at = timezone.now()
-        save_changed(b, ["status", "sent_by", "sent_at"], by=by, reason=_("已发送银行"))
+        save_changed(b, ["status", "sent_by", "sent_at"], by=by, reason=gettext_noop("已发送银行"))
     batch.status, batch.sent_by, batch.sent_at = b.status, b.sent_by, b.sent_at
     return batch
 

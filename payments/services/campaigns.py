@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from relief.errors import RuleViolation
@@ -73,7 +74,7 @@ def copy_campaign(
             copied_from=source,
             created_by=by,
         )
-        reason = _("复制自“%(name)s”") % {"name": source.name}
+        reason = gettext_noop("复制自“%(name)s”") % {"name": source.name}
         campaign._history_user = by
         campaign._change_reason = reason
         campaign.save()

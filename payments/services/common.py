@@ -68,6 +68,13 @@ def save_changed(obj, fields: list[str], *, by, reason: str = "") -> None:
     obj.save(update_fields=fields)
 
 
+def save_new(obj, *, by, reason: str = "") -> None:
+    """Insert a new record with the history's user and reason set."""
+    obj._history_user = by
+    obj._change_reason = reason
+    obj.save()
+
+
 def copy_fields(target, source, fields: list[str]) -> None:
     """After a successful step, bring the caller's (stale) instance up to date."""
     for name in fields:

@@ -11,6 +11,9 @@ Rules chosen where the brief leaves room (also in docs/payments.md):
   checks the cap early so an officer learns at once;
 - whoever drafted or submitted a payment never approves it; the second approver is neither;
 - a reversal is made by someone who neither approved the payment nor recorded it as paid.
+
+The history reasons of system steps ("一级审批通过") are stored in the source language, so the
+audit trail reads the same whoever acted, and are translated when shown.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -18,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Case, CaseStatus, Person
 from cases.selectors import cases_visible_to
@@ -180,7 +184,7 @@ def draft_payment(
                 created_by=by,
             )
             payment._history_user = by
-            payment._change_reason = _("起草")
+            payment._change_reason = gettext_noop("起草")
             payment.save()
     except IntegrityError:
         # The partial unique constraint is the last line when two drafts race.
@@ -207,7 +211,7 @@ def submit_payment(payment: Payment, *, by) -> Payment:
         p.submitted_by = by
         p.submitted_at = timezone.now()
         fields = ["status", "submitted_by", "submitted_at"]
-        save_changed(p, fields, by=by, reason=_("提交审批"))
+        save_changed(p, fields, by=by, reason=gettext_noop("提交审批"))
     copy_fields(payment, p, fields)
     return payment
 
@@ -244,7 +248,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
             p.second_approved_by = by
             p.second_approved_at = now
             fields = ["status", "second_approved_by", "second_approved_at"]
-            reason = _("二级审批通过")
+            reason = gettext_noop("二级审批通过")
         else:
             _require(permissions.can_approve_payments(by), _("您没有一级审批的权限。"))
             # The cap spans campaigns: serialise approvals for one person on the person row.
@@ -263,7 +267,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
             p.approved_by = by
             p.approved_at = now
             fields = ["status", "approved_by", "approved_at"]
-            reason = _("一级审批通过")
+            reason = gettext_noop("一级审批通过")
         save_changed(p, fields, by=by, reason=reason)
     copy_fields(payment, p, fields)
     return payment
@@ -318,7 +322,7 @@ def cancel_payment(payment: Payment, *, by, reason: str = "") -> Payment:
         p.cancelled_by = by
         p.cancelled_at = timezone.now()
         fields = ["status", "cancelled_by", "cancelled_at"]
-        save_changed(p, fields, by=by, reason=(reason or "").strip() or _("取消"))
+        save_changed(p, fields, by=by, reason=(reason or "").strip() or gettext_noop("取消"))
     copy_fields(payment, p, fields)
     return payment
 
@@ -346,7 +350,7 @@ def _close_batch_if_done(batch, *, by) -> None:
     if batch.status == BatchStatus.SENT and not batch.lines.filter(result="pending").exists():
         batch.status = BatchStatus.RECONCILED
         batch.reconciled_at = timezone.now()
-        save_changed(batch, ["status", "reconciled_at"], by=by, reason=_("回盘完成"))
+        save_changed(batch, ["status", "reconciled_at"], by=by, reason=gettext_noop("回盘完成"))
 
 
 def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
@@ -370,11 +374,13 @@ def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
         p.paid_by = by
         p.bank_serial = bank_serial
         fields = ["status", "paid_at", "paid_by", "bank_serial"]
-        save_changed(p, fields, by=by, reason=_("已发放"))
+        save_changed(p, fields, by=by, reason=gettext_noop("已发放"))
         if line is not None:
             line.result = BatchLineResult.PAID
             line.bank_serial = bank_serial
-            save_changed(line, ["result", "bank_serial"], by=by, reason=_("银行回盘：成功"))
+            save_changed(
+                line, ["result", "bank_serial"], by=by, reason=gettext_noop("银行回盘：成功")
+            )
             _close_batch_if_done(line.batch, by=by)
     copy_fields(payment, p, fields)
     return payment
@@ -401,7 +407,9 @@ def mark_failed(payment: Payment, *, by, reason: str) -> Payment:
         save_changed(p, fields, by=by, reason=reason)
         line.result = BatchLineResult.FAILED
         line.failure_reason = reason[:200]
-        save_changed(line, ["result", "failure_reason"], by=by, reason=_("银行回盘：失败"))
+        save_changed(
+            line, ["result", "failure_reason"], by=by, reason=gettext_noop("银行回盘：失败")
+        )
         _close_batch_if_done(line.batch, by=by)
     copy_fields(payment, p, fields)
     return payment

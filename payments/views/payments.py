@@ -89,7 +89,8 @@ def _history_rows(payment):
                 "from": previous.get_status_display() if previous else "",
                 "to": record.get_status_display(),
                 "changed": previous is None or previous.status != record.status,
-                "reason": record.history_change_reason or "",
+                # System reasons are stored in the source language and shown in the reader's.
+                "reason": _(record.history_change_reason) if record.history_change_reason else "",
             }
         )
         previous = record
@@ -118,6 +119,13 @@ def available_actions(user, payment) -> set[str]:
             actions.add("mark_paid")
     if status == PaymentStatus.PAID and permissions.can_reverse_payments(user):
         actions.add("reverse")
+    # Offer no step the four-eyes rule would refuse (the service refuses it all the same).
+    if user.pk in (payment.created_by_id, payment.submitted_by_id) or (
+        status == PaymentStatus.APPROVED and user.pk == payment.approved_by_id
+    ):
+        actions.discard("approve")
+    if user.pk in (payment.paid_by_id, payment.approved_by_id, payment.second_approved_by_id):
+        actions.discard("reverse")
     return actions
 
 

@@ -48,3 +48,14 @@ def test_logout_is_a_post(client, officer):
 def test_password_change_page_renders(client, officer, page):
     client.force_login(officer)
     assert client.get(reverse(page)).status_code == 200
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_a_chinese_page(client, officer):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "officer_a", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "officer_a", "password": "pw-Relief-2026"}
+    )
+    assert response.status_code == 429
+    assert "已暂时锁定" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -114,7 +114,7 @@ def test_reveal_out_of_scope_is_404_and_reveals_nothing(client, officer, person_
 def test_reveal_of_another_field_is_refused(client, officer, person_a):
     client.force_login(officer)
     assert client.post(reveal(person_a), {"field": "name"}).status_code == 404
-    assert not AccessLog.objects.exists()
+    assert not AccessLog.objects.filter(action=AccessAction.REVEAL).exists()
 
 
 def test_auditor_may_reveal_because_it_only_reads(client, auditor, person_a):
@@ -172,3 +172,45 @@ def test_organisation_detail_counts_the_subtree(client, finance, federation, per
     response = client.get(federation.get_absolute_url())
     assert response.context["people_count"] == 2
     assert response.context["direct_count"] == 0
+
+
+def test_organisation_list_query_count_does_not_grow_with_the_tree(
+    client, finance, federation, django_assert_num_queries
+):
+    client.force_login(finance)
+    url = reverse("cases:organisation_list")
+    OrganisationFactory(parent=federation)
+    client.get(url)
+    with django_assert_num_queries(7):
+        client.get(url)
+    for _ in range(5):
+        parent = OrganisationFactory(parent=federation)
+        PersonFactory(organisation=OrganisationFactory(parent=parent))
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 12
+
+
+def test_person_page_query_count_does_not_grow_with_the_history(
+    client, finance, person_a, django_assert_num_queries
+):
+    from cases.services import save_person
+
+    client.force_login(finance)
+    url = detail(person_a)
+    client.get(url)
+    with django_assert_num_queries(9):
+        client.get(url)
+    for n in range(5):
+        person_a.position = f"岗位{n}"
+        save_person(person_a, by=finance, reason=f"第{n}次调整")
+    with django_assert_num_queries(9):
+        client.get(url)
+
+
+def test_person_page_offers_to_open_a_case_to_officers_only(client, officer, auditor, person_a):
+    link = f"{reverse('cases:case_open')}?person={person_a.pk}"
+    client.force_login(officer)
+    assert link in client.get(detail(person_a)).content.decode()
+    client.force_login(auditor)
+    assert link not in client.get(detail(person_a)).content.decode()

@@ -148,3 +148,31 @@ def test_two_officers_submitting_the_same_draft_one_wins(
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUBMITTED
     assert payment.history.filter(history_change_reason="提交审批").count() == 1
+
+
+def test_two_campaigns_approving_one_person_at_once_keep_the_annual_cap(
+    federation, union_a, officer, finance, finance2, administrator
+):
+    first = CampaignFactory(organisation=federation, created_by=administrator)
+    second = CampaignFactory(organisation=federation, created_by=administrator)
+    case = case_in(union_a, officer=officer)
+    payments = []
+    for campaign in (first, second):
+        payment = services.draft_payment(
+            case, campaign, by=officer, amount="2000", justification="重病住院"
+        )
+        services.submit_payment(payment, by=officer)
+        payments.append(payment)
+
+    results = race(
+        [
+            lambda: services.approve_payment(payments[0], by=finance),
+            lambda: services.approve_payment(payments[1], by=finance2),
+        ]
+    )
+
+    from payments.exceptions import AnnualCapExceeded
+
+    assert sorted(type(r).__name__ for r in results) == ["AnnualCapExceeded", "Payment"]
+    assert any(isinstance(r, AnnualCapExceeded) for r in results)
+    assert Payment.objects.filter(person=case.person, status=PaymentStatus.APPROVED).count() == 1

@@ -346,3 +346,69 @@ def test_case_payments_tag_lists_visible_payments_with_a_draft_button(walk, offi
     request.user = officer
     html = template.render(Context({"request": request, "case": payment.case}))
     assert html.count("P2026-") == 1
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "url_name, states",
+    [
+        ("payments:campaign_list", ["approved", "paid"]),
+        ("payments:batch_list", ["in_batch", "paid"]),
+        ("payments:second_approval_queue", []),
+    ],
+)
+def test_list_pages_run_a_fixed_number_of_queries(
+    client, walk, leader, finance, url_name, states, federation, administrator
+):
+    user = leader if url_name == "payments:second_approval_queue" else finance
+    client.force_login(user)
+    url = reverse(url_name)
+    client.get(url)
+
+    def grow():
+        for state in states:
+            walk(state)
+        if url_name == "payments:second_approval_queue":
+            walk("approved", amount="1200")
+        else:
+            CampaignFactory(organisation=federation, created_by=administrator)
+
+    grow()
+    first = _count_queries(client, url)
+    grow()
+    grow()
+    assert _count_queries(client, url) == first
+
+
+def test_batch_page_runs_a_fixed_number_of_queries(client, campaign, walk, finance):
+    small = services.create_batch(campaign, [walk("approved").pk], by=finance)
+    large = services.create_batch(campaign, [walk("approved").pk for _ in range(6)], by=finance)
+    client.force_login(finance)
+    client.get(small.get_absolute_url())
+    assert _count_queries(client, small.get_absolute_url()) == _count_queries(
+        client, large.get_absolute_url()
+    )
+
+
+def test_payment_page_offers_no_step_the_four_eyes_rule_refuses(client, walk, finance, finance2):
+    paid = walk("paid")
+    client.force_login(finance)
+    assert "reverse" not in client.get(paid.get_absolute_url()).context["actions"]
+    client.force_login(finance2)
+    assert "reverse" in client.get(paid.get_absolute_url()).context["actions"]
+
+
+def test_history_reasons_of_system_steps_are_shown_in_the_readers_language(client, walk, finance):
+    payment = walk("approved")
+    client.force_login(finance)
+    client.cookies.load({"django_language": "en"})
+    response = client.get(payment.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    reasons = [row["reason"] for row in response.context["history"]]
+    assert reasons == ["First approval given", "Submitted for approval", "Drafted"]
+    assert payment.history.first().history_change_reason == "一级审批通过"

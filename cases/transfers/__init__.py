@@ -1,0 +1,1 @@
+"""Imports and exports of cases data: the people roster in, people/cases/visits out."""

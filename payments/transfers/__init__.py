@@ -1,0 +1,1 @@
+"""Imports and exports of payments data: campaign lists in, payments out."""
