@@ -52,18 +52,25 @@ def sign_access_log(sender, instance, **kwargs):
         instance.digest = access_digest(instance)
 
 
+def _from_a_client(request) -> bool:
+    """A sign-in or out that came over HTTP. The test client's `force_login` (and a shell) log
+    in with a bare HttpRequest that has no method; that is not a client's sign-in."""
+    return request is not None and getattr(request, "method", None) is not None
+
+
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
     from .services import log_access
 
-    log_access(user=user, action=AccessAction.LOGIN, request=request)
+    if _from_a_client(request):
+        log_access(user=user, action=AccessAction.LOGIN, request=request)
 
 
 @receiver(user_logged_out)
 def log_logout(sender, request, user, **kwargs):
     from .services import log_access
 
-    if user is not None:
+    if user is not None and _from_a_client(request):
         log_access(user=user, action=AccessAction.LOGOUT, request=request)
 
 

@@ -289,6 +289,11 @@ def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     qs = form.apply(access_visible_to(request.user))
     logs, following = keyset_page(qs, request.GET.get("after", ""), PAGE_SIZE)
+    registry = tracked_models()
+    for log in logs:
+        tracked = registry.get(log.object_type)
+        log.type_label = tracked.model._meta.verbose_name if tracked else log.object_type
+        log.has_timeline = tracked is not None and bool(log.object_id)
     query = request.GET.copy()
     query.pop("after", None)
     return render(
