@@ -142,9 +142,16 @@ def _first_message(error: ValidationError) -> str:
     return str(error.messages[0])
 
 
-def _read_rows(table: Table, plan: PeoplePlan, progress) -> list[_Candidate]:
-    """Check each row on its own; collect what the set checks need."""
+def _read_rows(
+    table: Table, plan: PeoplePlan, progress
+) -> tuple[list[_Candidate], list[tuple[int, str]]]:
+    """Check each row on its own; collect what the set checks need.
+
+    Rows with errors are not candidates, but their organisation cell is still returned so that
+    an unknown or out-of-scope organisation is reported with the row's other errors.
+    """
     candidates: list[_Candidate] = []
+    rejected_org_keys: list[tuple[int, str]] = []
     first_row_of: dict[str, int] = {}
     errors = plan.errors
     today = timezone.localdate()
@@ -248,9 +255,11 @@ def _read_rows(table: Table, plan: PeoplePlan, progress) -> list[_Candidate]:
                 values["gender"] = gender
         if not bad:
             candidates.append(_Candidate(number, id_number, values, cells.get(COL_ORG, "")))
+        elif cells.get(COL_ORG, ""):
+            rejected_org_keys.append((number, cells[COL_ORG]))
         if progress and plan.rows % 1000 == 0:
             progress(plan.rows, max(table.row_count, plan.rows))
-    return candidates
+    return candidates, rejected_org_keys
 
 
 def _organisations_by_key(keys: set[str]) -> dict[str, Organisation]:
@@ -290,7 +299,7 @@ def plan_people_import(
     """
     plan = PeoplePlan(filename=filename)
     table = read_table(data, columns=PEOPLE_COLUMNS)
-    candidates = _read_rows(table, plan, progress)
+    candidates, rejected_org_keys = _read_rows(table, plan, progress)
     if plan.rows == 0:
         raise FileRefused(_("文件中只有表头，没有数据行。"))
     prefix = "" if by is None else scope_path(by)
@@ -298,32 +307,33 @@ def plan_people_import(
     def in_scope(organisation) -> bool:
         return prefix is not None and organisation.path.startswith(prefix)
 
-    organisations = _organisations_by_key({c.org_key for c in candidates if c.org_key})
+    organisations = _organisations_by_key(
+        {c.org_key for c in candidates if c.org_key} | {key for _row, key in rejected_org_keys}
+    )
+
+    def organisation_error(row: int, key: str) -> RowError | None:
+        organisation = organisations.get(key)
+        if organisation is None:
+            return RowError(row, COL_ORG, _("找不到代码或名称为“%(key)s”的单位。") % {"key": key})
+        if not in_scope(organisation):
+            return RowError(
+                row, COL_ORG, _("单位“%(org)s”不在您的管辖范围内。") % {"org": organisation.name}
+            )
+        return None
+
+    for row, key in rejected_org_keys:
+        if error := organisation_error(row, key):
+            plan.errors.append(error)
     existing = _existing_people([c.id_number for c in candidates])
     now = timezone.now()
     for c in candidates:
         person = existing.get(c.id_number)
         organisation = None
         if c.org_key:
-            organisation = organisations.get(c.org_key)
-            if organisation is None:
-                plan.errors.append(
-                    RowError(
-                        c.number,
-                        COL_ORG,
-                        _("找不到代码或名称为“%(key)s”的单位。") % {"key": c.org_key},
-                    )
-                )
+            if error := organisation_error(c.number, c.org_key):
+                plan.errors.append(error)
                 continue
-            if not in_scope(organisation):
-                plan.errors.append(
-                    RowError(
-                        c.number,
-                        COL_ORG,
-                        _("单位“%(org)s”不在您的管辖范围内。") % {"org": organisation.name},
-                    )
-                )
-                continue
+            organisation = organisations[c.org_key]
         if person is None:
             missing = [
                 col

@@ -130,6 +130,22 @@ def test_each_bad_cell_is_an_error_line_and_nothing_is_imported(
     assert not Person.objects.exists() and not Person.history.exists()
 
 
+def test_every_error_of_a_row_is_reported_not_only_the_first(union_a, union_b, officer):
+    bad = roster_row(3, "NOPE", 身份证号="410102196001020010", 手机号码="1380013", 性别="未知")
+    out_of_scope = roster_row(4, "HEA01", 手机号码="1380013")
+    plan = import_people(csv_bytes([bad, out_of_scope]), filename="e.csv", by=officer)
+    assert [(e.row, e.column) for e in plan.errors] == [
+        (2, "身份证号"),
+        (2, "性别"),
+        (2, "手机号码"),
+        (2, "所在单位"),
+        (3, "手机号码"),
+        (3, "所在单位"),
+    ]
+    assert "找不到" in plan.errors[3].message and "管辖范围" in plan.errors[5].message
+    assert not Person.objects.exists()
+
+
 def test_a_duplicate_id_number_names_the_first_row(union_a, officer):
     rows = [roster_row(1, "EDU01"), roster_row(2, "EDU01"), roster_row(1, "EDU01")]
     plan = import_people(csv_bytes(rows), filename="d.csv", by=officer)
