@@ -4,10 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from relief.forms import LabelsAboveMixin
+
 from .models import Campaign, PaymentMethod
 
 
-class PaymentDraftForm(forms.Form):
+class PaymentDraftForm(LabelsAboveMixin, forms.Form):
     campaign = forms.ModelChoiceField(
         label=pgettext_lazy("payments", "慰问活动"), queryset=Campaign.objects.none()
     )
@@ -38,7 +40,7 @@ class PaymentDraftForm(forms.Form):
             self.fields["campaign"].queryset = campaigns
 
 
-class ApprovalFilterForm(forms.Form):
+class ApprovalFilterForm(LabelsAboveMixin, forms.Form):
     campaign = forms.ModelChoiceField(
         label=pgettext_lazy("payments", "慰问活动"),
         queryset=Campaign.objects.none(),
@@ -57,11 +59,11 @@ class ApprovalFilterForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LabelsAboveMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CampaignCopyForm(forms.Form):
+class CampaignCopyForm(LabelsAboveMixin, forms.Form):
     name = forms.CharField(label=_("活动名称"), max_length=100)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -77,7 +79,7 @@ class CampaignCopyForm(forms.Form):
         return data
 
 
-class ResultFileForm(forms.Form):
+class ResultFileForm(LabelsAboveMixin, forms.Form):
     file = forms.FileField(
         label=_("银行回盘文件"),
         help_text=_("XLSX 或 CSV：付款编号、状态（成功/失败）、失败原因、银行流水号，可含金额。"),

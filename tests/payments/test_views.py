@@ -396,3 +396,12 @@ def test_history_reasons_of_system_steps_are_shown_in_the_readers_language(clien
     reasons = [row["reason"] for row in response.context["history"]]
     assert reasons == ["First approval given", "Submitted for approval", "Drafted"]
     assert payment.history.first().history_change_reason == "一级审批通过"
+
+
+def test_form_labels_carry_no_trailing_colon_like_the_rest_of_the_app(
+    client, officer, case, campaign
+):
+    client.force_login(officer)
+    body = client.get(reverse("payments:payment_create") + f"?case={case.pk}").content.decode()
+    assert "慰问活动</label>" in body
+    assert "慰问活动:" not in body and "慰问活动：" not in body
