@@ -8,8 +8,13 @@ class AuditsConfig(AppConfig):
     verbose_name = _("审计")
 
     def ready(self) -> None:
+        from core.access import register_recorder
+
         from . import signals, triggers
         from .models import AccessLog
+        from .services import record_access
+
+        register_recorder(record_access)
 
         signals.install_bulk_history_hook()
         post_save.connect(signals._seal_on_access_log, sender=AccessLog)

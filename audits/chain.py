@@ -19,6 +19,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -114,7 +115,7 @@ def _m2m_rows(tracked: Tracked, history_ids: list) -> dict:
 
 def _read_rows(tracked: Tracked, history_ids: list) -> list[dict]:
     return list(
-        tracked.history_model.objects.filter(history_id__in=history_ids)
+        tracked.history_model._default_manager.filter(history_id__in=history_ids)
         .order_by("history_id")
         .values(*tracked.columns)
     )
@@ -128,7 +129,7 @@ def record_history_rows(tracked: Tracked, history_ids: list, *, single: bool = F
     rows = _read_rows(tracked, history_ids)
     m2m = _m2m_rows(tracked, history_ids) if tracked.m2m else {}
     pk = tracked.pk_attname
-    history = tracked.history_model.objects
+    history = tracked.history_model._default_manager
     if single:
         row = rows[0]
         prev = {
@@ -226,11 +227,16 @@ def seal_pending(limit: int | None = None) -> int:
     """Link every unsealed entry and access-log row into its chain. Returns how many."""
     sealed = 0
     key = _key()
-    for name, model in ((CHAIN_CHANGES, ChangeEntry), (CHAIN_ACCESS, AccessLog)):
+    chains: tuple[tuple[str, type[ChangeEntry] | type[AccessLog]], ...] = (
+        (CHAIN_CHANGES, ChangeEntry),
+        (CHAIN_ACCESS, AccessLog),
+    )
+    for name, model in chains:
         while True:
             with transaction.atomic():
                 head = _head(name)
-                batch = list(
+                # ChangeEntry or AccessLog rows: both carry digest, chain_seq and chain_digest.
+                batch: list[Any] = list(
                     model.objects.filter(chain_seq__isnull=True)
                     .order_by("id")
                     .only("id", "digest")[:CHUNK]
@@ -305,7 +311,9 @@ def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
     """Pairs (history row, entry) in history_id order; either side may be missing."""
     rows = (
         row
-        for chunk in _chunks(tracked.history_model.objects.all(), "history_id", tracked.columns)
+        for chunk in _chunks(
+            tracked.history_model._default_manager.all(), "history_id", tracked.columns
+        )
         for row in chunk
     )
     entries = (
@@ -363,6 +371,7 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
 
     for row, entry in _merge(tracked):
         if entry is None:
+            assert row is not None  # _merge never yields two Nones
             yield Problem(
                 tracked.label,
                 f"history_id={row['history_id']}",
@@ -388,8 +397,10 @@ def _orphan_entries(key: bytes) -> Iterator[Problem]:
     known = set(tracked_models())
     for label in ChangeEntry.objects.order_by().values_list("model", flat=True).distinct():
         if label not in known:
-            first = ChangeEntry.objects.filter(model=label).order_by("id").first()
-            yield Problem(label, f"entry={first.pk}", "变更索引指向未知的记录类型")
+            first = (
+                ChangeEntry.objects.filter(model=label).order_by("id").values_list("pk", flat=True)
+            )
+            yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
 
 
 def _access_problems(key: bytes) -> Iterator[Problem]:
@@ -408,11 +419,13 @@ def _chain_problems(name: str, model, key: bytes) -> Iterator[Problem]:
         if model is ChangeEntry
         else (lambda r: f"audits.accesslog id={r['id']}")
     )
-    columns = ("id", "digest", "chain_seq", "chain_digest")
+    columns: tuple[str, ...] = ("id", "digest", "chain_seq", "chain_digest")
     if model is ChangeEntry:
         columns += ("model", "history_id")
     previous, expected = "", 1
-    for chunk in _chunks(model.objects.filter(chain_seq__isnull=False), "chain_seq", columns):
+    for chunk in _chunks(
+        model._default_manager.filter(chain_seq__isnull=False), "chain_seq", columns
+    ):
         for r in chunk:
             if r["chain_seq"] != expected:
                 yield Problem(

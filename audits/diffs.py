@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.idnumbers import mask
+from core.formatting import mask
 
 from .models import ChangeEntry, ChangeKind
 from .registry import HISTORY_META_FIELDS, Tracked, tracked_models

@@ -86,7 +86,7 @@ class AccessLogFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from .models import AccessAction
+        from core.access import AccessAction
 
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", _("全部")), *AccessAction.choices]

@@ -1,7 +1,6 @@
 """Write every refused request (403) to the access log, whichever view refused it."""
 
-from .models import AccessAction
-from .services import log_access
+from core.access import AccessAction, log_access
 
 
 class RefusalLogMiddleware:

@@ -3,17 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class AccessAction(models.TextChoices):
-    REVEAL = "reveal", _("查看敏感信息")
-    EXPORT = "export", _("导出")
-    PRINT = "print", _("打印")
-    LOGIN = "login", _("登录")
-    LOGIN_FAILED = "login_failed", _("登录失败")
-    LOGOUT = "logout", _("退出")
-    DENIED = "denied", _("权限不足被拒绝")
-    FOUR_EYES = "four_eyes", _("违反双人审批被拒绝")
-    OUT_OF_SCOPE = "out_of_scope", _("越权访问被拒绝")
+from core.access import AccessAction
 
 
 class ChangeKind(models.TextChoices):

@@ -28,12 +28,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.idnumbers import mask
 from cases.models import Case, CaseCategory, CaseStatus, Organisation, Person, Visit
+from core.access import AccessAction
+from core.formatting import mask
 from payments.models import LIVE_STATUSES, CampaignStandard, Payment, PaymentStatus
 
 from .diffs import _format, timeline_url
-from .models import AccessAction
 from .selectors import access_visible_to, audit_scope, scoped
 
 POST_APPROVAL = (

@@ -1,43 +1,24 @@
-"""Writing the access log. Domain code calls `log_access`; nothing else writes AccessLog."""
+"""Writing the access log and indexing history written in bulk.
 
-from typing import Any
+Domain code calls `core.access.log_access`, which lands in `record_access`; nothing else writes
+AccessLog.
+"""
 
-from django.db import models
-
-from .models import AccessAction, AccessLog
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from .models import AccessLog
 
 
-def log_access(
-    *,
-    user,
-    action: AccessAction | str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str | int = "",
-    field: str = "",
-    detail: dict[str, Any] | None = None,
-    request=None,
-) -> AccessLog:
-    """Record one access. `obj` fills object_type/object_id as `app_label.model` and pk."""
-    if obj is not None:
-        object_type = obj._meta.label_lower
-        object_id = obj.pk
+def record_access(*, user, action, object_type, object_id, field, detail, ip_address) -> AccessLog:
+    """The recorder behind `core.access.log_access` (registered in `AuditsConfig.ready`)."""
     authenticated = getattr(user, "is_authenticated", False)
     return AccessLog.objects.create(
         user=user if authenticated else None,
-        username=user.get_username() if authenticated else (detail or {}).get("username", ""),
+        username=user.get_username() if authenticated else detail.get("username", ""),
         action=action,
         object_type=object_type,
-        object_id=str(object_id),
+        object_id=object_id,
         field=field,
-        detail=detail or {},
-        ip_address=client_ip(request),
+        detail=detail,
+        ip_address=ip_address,
     )
 
 
@@ -56,7 +37,7 @@ def index_unindexed_history(tracked=None, *, chunk: int = 5000) -> int:
     for item in [tracked] if tracked is not None else list(tracked_models().values()):
         indexed = ChangeEntry.objects.filter(model=item.label).values("history_id")
         missing = list(
-            item.history_model.objects.exclude(history_id__in=indexed)
+            item.history_model._default_manager.exclude(history_id__in=indexed)
             .order_by("history_id")
             .values_list("history_id", flat=True)
         )
@@ -64,26 +45,3 @@ def index_unindexed_history(tracked=None, *, chunk: int = 5000) -> int:
             record_history_rows(item, missing[start : start + chunk])
         done += len(missing)
     return done
-
-
-def get_in_scope_or_404(queryset, request, **lookup):
-    """`get_object_or_404` over a scoped queryset that logs out-of-scope lookups.
-
-    A record outside the user's scope answers 404 like a missing one, so its existence is not
-    revealed; but when it does exist, the attempt is written to the access log.
-    """
-    from django.http import Http404
-
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
-        if queryset.model._default_manager.filter(**lookup).exists():
-            log_access(
-                user=request.user,
-                action=AccessAction.OUT_OF_SCOPE,
-                object_type=queryset.model._meta.label_lower,
-                object_id=next(iter(lookup.values()), ""),
-                detail={"path": request.path},
-                request=request,
-            )
-        raise Http404 from None

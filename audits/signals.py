@@ -8,8 +8,10 @@ from django.dispatch import receiver
 from simple_history.manager import HistoryManager
 from simple_history.signals import post_create_historical_record
 
+from core.access import AccessAction
+
 from .chain import access_digest, record_history_rows, schedule_seal
-from .models import AccessAction, AccessLog
+from .models import AccessLog
 from .registry import tracked_for_history_model
 
 
@@ -60,7 +62,7 @@ def _from_a_client(request) -> bool:
 
 @receiver(user_logged_in)
 def log_login(sender, request, user, **kwargs):
-    from .services import log_access
+    from core.access import log_access
 
     if _from_a_client(request):
         log_access(user=user, action=AccessAction.LOGIN, request=request)
@@ -68,7 +70,7 @@ def log_login(sender, request, user, **kwargs):
 
 @receiver(user_logged_out)
 def log_logout(sender, request, user, **kwargs):
-    from .services import log_access
+    from core.access import log_access
 
     if user is not None and _from_a_client(request):
         log_access(user=user, action=AccessAction.LOGOUT, request=request)
@@ -76,7 +78,7 @@ def log_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def log_login_failed(sender, credentials, request=None, **kwargs):
-    from .services import log_access
+    from core.access import log_access
 
     username = str((credentials or {}).get("username", ""))[:150]
     detail = {"username": username}

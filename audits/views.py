@@ -17,15 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from core.access import AccessAction, log_access
+
 from .diffs import describe
 from .exports import export_response
 from .forms import AccessLogFilterForm, ChangeLogFilterForm
-from .models import AccessAction, ChangeEntry
+from .models import ChangeEntry
 from .permissions import can_export_audit, can_view_audit
 from .registry import tracked_models
 from .reports import REPORTS
 from .selectors import access_visible_to, entries_visible_to, filter_entries, keyset_page
-from .services import log_access
 
 PAGE_SIZE = 50
 REPORT_PAGE_SIZE = 50

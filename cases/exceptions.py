@@ -3,7 +3,7 @@
 `field` (when set) names the form field the message belongs to, so a view can show it in place.
 """
 
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
 
 
 class CaseworkViolation(RuleViolation):

@@ -116,11 +116,3 @@ def gender_of(number: str) -> str:
 def validate_mobile(value: str) -> None:
     if not _MOBILE.match((value or "").strip()):
         raise ValidationError(_("手机号码应为以1开头的11位数字（如13812345678）。"), code="mobile")
-
-
-def mask(value: str, keep_start: int = 6, keep_end: int = 4) -> str:
-    """`410102********1234`: the default way every sensitive number is shown."""
-    value = value or ""
-    if len(value) <= keep_start + keep_end:
-        return "*" * len(value)
-    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
 from jobs.registry import JobResult, job_handler
-from relief.errors import RuleViolation
 
 from .transfers.exporting import run_export_job
 from .transfers.exports import EXPORTS

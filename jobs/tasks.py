@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .services import execute_job
+from .execution import execute_job
 
 
 @task()

@@ -3,8 +3,8 @@
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.demo import DemoContext, register
 from payments.models import Campaign, CampaignKind
-from relief.demo import DemoContext, register
 
 from .defaults import DEFAULT_TEMPLATE
 from .models import LetterTemplate

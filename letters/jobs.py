@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from core.errors import RuleViolation
 from jobs.registry import JobResult, job_handler
-from relief.errors import RuleViolation
 
 from . import selectors
 from .models import PrintChannel

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audits.models import AccessAction
-from audits.services import log_access
+from core.access import AccessAction, log_access
+from core.errors import RuleViolation
+from core.history import attribute_change
 from payments.models import Campaign
-from relief.errors import RuleViolation
 
 from . import fonts, permissions, rendering
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
@@ -85,8 +85,7 @@ def save_letter_template(
         changed += ["updated_by", "updated_at"]
     template.updated_by = by
     template.updated_at = timezone.now()
-    template._history_user = by
-    template._change_reason = reason or _("修改慰问信模板")
+    attribute_change(template, by=by, reason=reason or _("修改慰问信模板"))
     template.save(update_fields=changed)
     return template
 
@@ -109,8 +108,7 @@ def copy_letter_template(*, source, campaign, by=None) -> LetterTemplate | None:
         updated_by=by,
         updated_at=timezone.now(),
     )
-    template._history_user = by
-    template._change_reason = _("复制自活动“%(name)s”") % {"name": source.name}
+    attribute_change(template, by=by, reason=_("复制自活动“%(name)s”") % {"name": source.name})
     template.save()
     return template
 

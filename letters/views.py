@@ -10,9 +10,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audits.services import get_in_scope_or_404
+from core.errors import RuleViolation
+from core.scope import get_in_scope_or_404
 from jobs.services import start_job
-from relief.errors import RuleViolation
 
 from . import rendering, selectors
 from .forms import LetterTemplateForm

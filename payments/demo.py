@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cases.models import Case, CaseCategory, CaseStatus, Person
-from relief.demo import DemoContext, register
+from core.demo import DemoContext, register
+from core.history import attribute_change
 
 from . import permissions, services
 from .models import Campaign, CampaignStandard, CampaignStatus, PaymentMethod
@@ -60,14 +61,13 @@ def _campaign(name, *, year, kind, organisation, by, budget, standards, status="
         status=status,
         created_by=by,
     )
-    campaign._history_user = by
-    campaign._change_reason = "演示数据"
+    attribute_change(campaign, by=by, reason="演示数据")
     campaign.save()
     for category, level, amount in standards:
         standard = CampaignStandard(
             campaign=campaign, category=category, hardship_level=level, amount=Decimal(amount)
         )
-        standard._history_user = by
+        attribute_change(standard, by=by)
         standard.save()
     return campaign
 
@@ -87,8 +87,7 @@ def _case_for(person: Person, category: str, officer) -> Case:
             opened_by=officer,
             summary="演示个案",
         )
-        case._history_user = officer
-        case._change_reason = "演示数据"
+        attribute_change(case, by=officer, reason="演示数据")
         case.save()
     return case
 

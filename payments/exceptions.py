@@ -1,6 +1,6 @@
 """The rules a payment step can break, each a `RuleViolation` whose message a user can act on."""
 
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
 
 
 class NotPermitted(RuleViolation):

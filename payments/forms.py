@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from relief.forms import LabelsAboveMixin
+from core.forms import LabelsAboveMixin
 
 from .models import Campaign, PaymentMethod
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from cases.transfers.exporting import run_export_job
 from cases.transfers.files import load_upload
 from cases.transfers.reports import PREVIEW_ERROR_LIMIT, error_report_csv
+from core.errors import RuleViolation
 from jobs.registry import JobResult, job_handler
-from relief.errors import RuleViolation
 
 from .transfers.exports import PAYMENTS_EXPORT
 

@@ -29,7 +29,8 @@ from cases.models import (
     VisitKind,
 )
 from cases.models.cases import Occasion
-from relief.demo import DemoContext, register
+from core.demo import DemoContext, register
+from core.history import attribute_change
 
 DEMO_REASON = "演示数据"
 # Urban minimum-living-standard line per person per month, by years before this one.
@@ -171,7 +172,7 @@ def _visit(ctx: DemoContext, plan: _Plan, day: datetime.date, officer, follow_up
         created_at=_at(day, 17, rng.randrange(60)),
     )
     visit._history_date = visit.created_at
-    visit._history_user = officer
+    attribute_change(visit, by=officer)
     plan.visits.append(visit)
     return visit
 
@@ -230,8 +231,7 @@ def _step(plans, attribute, apply, fields, officer, reason, hour=18) -> None:
         case = plan.case
         apply(plan, case)
         case._history_date = _at(day, hour, 30)
-        case._history_user = officer
-        case._change_reason = reason(plan) if callable(reason) else reason
+        attribute_change(case, by=officer, reason=reason(plan) if callable(reason) else reason)
         moved.append(case)
     if moved:
         bulk_update_with_history(moved, Case, fields=fields, default_user=officer)
@@ -304,8 +304,7 @@ def seed_casework(ctx: DemoContext) -> None:
                 case.occasion = ctx.rng.choice(Occasion.values)
             plan = _plan_case(ctx, case, officer)
             case._history_date = case.opened_at
-            case._history_user = officer
-            case._change_reason = case.level_override_reason
+            attribute_change(case, by=officer, reason=case.level_override_reason)
             plans.append(plan)
 
     bulk_create_with_history([p.case for p in plans], Case, batch_size=1000, default_user=officer)

@@ -21,7 +21,7 @@ from accounts.roles import Role, ensure_role_groups
 from cases.idnumbers import check_digit_for
 from cases.models import EmploymentStatus, Gender, Organisation, Person, Sector
 from cases.services import save_organisation
-from relief.demo import DemoContext, register
+from core.demo import DemoContext, register
 
 ROOT_CODE = "FED"
 ROOT_NAME = "市教科文卫体工会"

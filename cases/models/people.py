@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.idnumbers import mask, validate_id_number, validate_mobile
+from cases.idnumbers import validate_id_number, validate_mobile
+from core.formatting import mask
 
 # Free-text fields that must never carry markup (they are escaped on output all the same).
 MARKUP_CHECKED_FIELDS = ("name", "position", "address", "bank_name")

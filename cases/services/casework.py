@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import filetype
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ from cases.models import (
 )
 from cases.models.cases import Occasion
 from cases.selectors import scope_path
+from core.history import attribute_change
 
 __all__ = [
     "ALLOWED_ATTACHMENT_TYPES",
@@ -140,8 +142,7 @@ def suggest_hardship_level(person: Person, year: int) -> str:
 def save_poverty_line(line: PovertyLine, *, by, reason: str = "") -> PovertyLine:
     if line.monthly_amount is None or line.monthly_amount <= 0:
         raise InvalidCaseData(_("低保标准必须大于0元。"), field="monthly_amount")
-    line._history_user = by
-    line._change_reason = reason
+    attribute_change(line, by=by, reason=reason)
     line.save()
     return line
 
@@ -284,8 +285,7 @@ def open_case(
             opened_by=by,
             opened_at=timezone.now(),
         )
-        case._history_user = by
-        case._change_reason = level_override_reason if overridden else ""
+        attribute_change(case, by=by, reason=level_override_reason if overridden else "")
         try:
             with transaction.atomic():  # a savepoint, so the outer block survives the error
                 case.save()
@@ -318,7 +318,7 @@ def _duplicate(existing: Case) -> DuplicateOpenCase:
 
 @dataclass
 class _CheckedUpload:
-    uploaded_file: object
+    uploaded_file: UploadedFile
     content_type: str
     extension: str
     size: int
@@ -367,8 +367,8 @@ def check_attachment(uploaded_file) -> _CheckedUpload:
 def _thumbnail(uploaded_file) -> ContentFile | None:
     uploaded_file.seek(0)
     try:
-        with Image.open(uploaded_file) as image:
-            image = ImageOps.exif_transpose(image)
+        with Image.open(uploaded_file) as opened:
+            image = ImageOps.exif_transpose(opened)
             image.thumbnail(THUMBNAIL_SIZE)
             if image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
@@ -401,7 +401,7 @@ def _store(visit: Visit, checked: _CheckedUpload, by, stored: list) -> Attachmen
         if thumb is not None:
             attachment.thumbnail.save(f"{uuid.uuid4().hex}.jpg", thumb, save=False)
             stored.append(attachment.thumbnail)
-    attachment._history_user = by
+    attribute_change(attachment, by=by)
     attachment.save()
     return attachment
 
@@ -485,7 +485,7 @@ def record_visit(
                 companions_note=(companions_note or "").strip(),
                 created_at=timezone.now(),
             )
-            visit._history_user = by
+            attribute_change(visit, by=by)
             visit.save()
             others = [u for u in companions if u.pk != by.pk]
             if others:
@@ -561,8 +561,7 @@ def verify_case(case: Case, *, by, note: str = "") -> Case:
             )
         locked.status = CaseStatus.VERIFIED
         locked.last_verified_on = _today()
-        locked._history_user = by
-        locked._change_reason = (note or "").strip()
+        attribute_change(locked, by=by, reason=(note or "").strip())
         locked.save(update_fields=["status", "last_verified_on"])
     _refresh_caller_copy(case, locked, ["status", "last_verified_on"])
     return locked
@@ -585,9 +584,8 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
         locked.closing_reason = reason
         locked.closing_note = note
         locked.closed_at = timezone.now()
-        locked._history_user = by
         label = ClosingReason(reason).label
-        locked._change_reason = f"{label}：{note}" if note else str(label)
+        attribute_change(locked, by=by, reason=f"{label}：{note}" if note else str(label))
         locked.save(update_fields=["status", "closing_reason", "closing_note", "closed_at"])
     _refresh_caller_copy(case, locked, ["status", "closing_reason", "closing_note", "closed_at"])
     return locked
@@ -611,8 +609,7 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
         locked.closing_reason = ""
         locked.closing_note = ""
         locked.closed_at = None
-        locked._history_user = by
-        locked._change_reason = reason
+        attribute_change(locked, by=by, reason=reason)
         fields = ["status", "closing_reason", "closing_note", "closed_at"]
         try:
             with transaction.atomic():

@@ -5,10 +5,11 @@ from django.db import transaction
 
 from cases.idnumbers import birth_date_of, normalise_id_number, validate_id_number
 from cases.models import Organisation, Person
+from core.history import attribute_change
 
 
 def _set_path(organisation: Organisation) -> None:
-    parent_path = organisation.parent.path if organisation.parent_id else "/"
+    parent_path = organisation.parent.path if organisation.parent is not None else "/"
     organisation.path = f"{parent_path}{organisation.pk}/"
 
 
@@ -26,8 +27,7 @@ def save_organisation(organisation: Organisation, *, by=None, reason: str = "") 
         old_path = (
             Organisation.objects.filter(pk=organisation.pk).values_list("path", flat=True).first()
         )
-    organisation._history_user = by
-    organisation._change_reason = reason
+    attribute_change(organisation, by=by, reason=reason)
     if not organisation.pk:
         organisation.path = ""
         organisation.save()
@@ -38,8 +38,7 @@ def save_organisation(organisation: Organisation, *, by=None, reason: str = "") 
             pk=organisation.pk
         ):
             descendant.path = organisation.path + descendant.path[len(old_path) :]
-            descendant._history_user = by
-            descendant._change_reason = reason
+            attribute_change(descendant, by=by, reason=reason)
             descendant.save(update_fields=["path"])
     return organisation
 
@@ -60,8 +59,7 @@ def save_person(person: Person, *, by, reason: str = "") -> Person:
     """Create or update a person after full validation (raises ValidationError)."""
     fill_derived_person_fields(person)
     person.full_clean(exclude=["birth_date", "id_tail"])
-    person._history_user = by
-    person._change_reason = reason
+    attribute_change(person, by=by, reason=reason)
     person.save()
     return person
 

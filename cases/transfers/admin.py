@@ -6,10 +6,9 @@ The Person admin lives in `cases/admin/people.py`; it gains the buttons by mixin
 
 from import_export.admin import ImportExportMixin
 
-from audits.models import AccessAction
-from audits.services import log_access
 from cases.permissions import can_add_people, can_edit_people
 from cases.selectors import people_visible_to
+from core.access import AccessAction, log_access
 
 from .exporting import may_reveal
 from .resources import PersonResource

@@ -23,9 +23,8 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from audits.models import AccessAction
-from audits.services import log_access
-from cases.idnumbers import mask
+from core.access import AccessAction, log_access
+from core.formatting import mask
 
 CHUNK = 2_000
 # Above this many rows an XLSX export is written by a background job.

@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
 
 # Anything larger is refused before it is parsed; 20 MB holds about 200,000 roster rows as CSV.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.roles import Role
-from audits.services import get_in_scope_or_404
 from cases.exceptions import CaseworkViolation
 from cases.filters_casework import CaseFilter
 from cases.forms.casework import (
@@ -46,6 +45,7 @@ from cases.services import (
     reopen_case,
     verify_case,
 )
+from core.scope import get_in_scope_or_404
 
 CASES_PER_PAGE = 25
 

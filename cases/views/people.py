@@ -14,8 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.middleware import auditor_may_post
-from audits.models import AccessAction
-from audits.services import get_in_scope_or_404, log_access
 from cases.filters import PersonFilter
 from cases.forms.people import PersonForm
 from cases.permissions import (
@@ -27,6 +25,8 @@ from cases.permissions import (
 )
 from cases.selectors import cases_visible_to, organisations_visible_to, people_visible_to
 from cases.services import save_person
+from core.access import AccessAction, log_access
+from core.scope import get_in_scope_or_404
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 50

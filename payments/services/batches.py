@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
-from audits.models import AccessAction
-from audits.services import log_access
 from cases.selectors import scope_path
-from relief.errors import RuleViolation
+from core.access import AccessAction, log_access
+from core.errors import RuleViolation
 
 from .. import permissions
 from ..exceptions import BankResultInvalid, BatchRefused, InvalidTransition, NotPermitted

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
+from core.history import attribute_change
 
 from .. import permissions
 from ..exceptions import NotPermitted
@@ -27,8 +28,7 @@ def save_campaign(campaign: Campaign, *, by, reason: str = "") -> Campaign:
         raise NotPermitted(_("只有系统管理员可以配置慰问活动。"))
     if not campaign.pk:
         campaign.created_by = by
-    campaign._history_user = by
-    campaign._change_reason = reason
+    attribute_change(campaign, by=by, reason=reason)
     campaign.save()
     return campaign
 
@@ -75,8 +75,7 @@ def copy_campaign(
             created_by=by,
         )
         reason = gettext_noop("复制自“%(name)s”") % {"name": source.name}
-        campaign._history_user = by
-        campaign._change_reason = reason
+        attribute_change(campaign, by=by, reason=reason)
         campaign.save()
         standards = [
             CampaignStandard(

@@ -4,10 +4,10 @@ import functools
 
 from django.db import IntegrityError, transaction
 
-from audits.models import AccessAction
-from audits.services import log_access
 from cases.models import Organisation
 from cases.selectors import scope_path
+from core.access import AccessAction, log_access
+from core.history import attribute_change
 
 from ..exceptions import FourEyesViolation, OutOfScope
 from ..models import Campaign, Payment, ReferenceCounter
@@ -63,15 +63,13 @@ def require_payment_scope(user, payment: Payment, message) -> None:
 
 def save_changed(obj, fields: list[str], *, by, reason: str = "") -> None:
     """Save only `fields`, with the history's user and reason set on the instance."""
-    obj._history_user = by
-    obj._change_reason = reason
+    attribute_change(obj, by=by, reason=reason)
     obj.save(update_fields=fields)
 
 
 def save_new(obj, *, by, reason: str = "") -> None:
     """Insert a new record with the history's user and reason set."""
-    obj._history_user = by
-    obj._change_reason = reason
+    attribute_change(obj, by=by, reason=reason)
     obj.save()
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from cases.models import Case, CaseStatus, Person
 from cases.selectors import cases_visible_to
+from core.history import attribute_change
 
 from .. import permissions
 from ..exceptions import (
@@ -183,8 +184,7 @@ def draft_payment(
                 status=PaymentStatus.DRAFT,
                 created_by=by,
             )
-            payment._history_user = by
-            payment._change_reason = gettext_noop("起草")
+            attribute_change(payment, by=by, reason=gettext_noop("起草"))
             payment.save()
     except IntegrityError:
         # The partial unique constraint is the last line when two drafts race.

@@ -40,8 +40,8 @@ from cases.models.cases import Occasion
 from cases.selectors import people_visible_to
 from cases.transfers.files import FileRefused, read_table
 from cases.transfers.people import RowError
+from core.errors import RuleViolation
 from payments.models import Campaign, CampaignStatus, PaymentMethod
-from relief.errors import RuleViolation
 
 COL_ID, COL_CATEGORY, COL_NAME, COL_AMOUNT = "身份证号", "类别", "姓名", "金额"
 COL_LEVEL, COL_CAUSES, COL_OCCASION = "困难类别", "致困原因", "慰问节日"

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases.selectors import organisations_visible_to
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
 
 from .. import permissions, services
 from ..forms import ApprovalFilterForm

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits.services import get_in_scope_or_404
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
+from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
 from ..exceptions import BankResultInvalid, NotPermitted

@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from audits.services import get_in_scope_or_404
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
+from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
 from ..forms import CampaignCopyForm

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from audits.services import get_in_scope_or_404
 from cases.selectors import cases_visible_to
-from relief.errors import RuleViolation
+from core.errors import RuleViolation
+from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
 from ..exceptions import NotPermitted

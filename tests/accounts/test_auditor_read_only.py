@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from tests.factories import PersonFactory
 
 

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_a_login_refused_by_the_axes_lockout_is_logged_as_failed(client, officer
 
 def test_every_access_log_row_is_signed_when_written(officer):
     from audits.chain import access_digest
-    from audits.services import log_access
+    from core.access import log_access
 
     log = log_access(user=officer, action=AccessAction.EXPORT, detail={"rows": 3})
     log.refresh_from_db()
@@ -55,7 +56,7 @@ def test_every_access_log_row_is_signed_when_written(officer):
 def test_auditors_browse_filter_and_export_the_access_log(
     client, auditor, officer, officer_b, django_assert_num_queries
 ):
-    from audits.services import log_access
+    from core.access import log_access
 
     log_access(user=officer, action=AccessAction.REVEAL, object_type="cases.person", object_id=7)
     log_access(user=officer_b, action=AccessAction.PRINT, object_type="payments.payment")

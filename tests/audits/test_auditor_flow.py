@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from tests.factories import CaseFactory, PersonFactory, VisitFactory
 
 from .factories import change, make_campaign, make_payment

@@ -5,8 +5,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from accounts.middleware import ALLOWED_NAMESPACES, ALLOWED_URL_NAMES
-from audits.models import AccessAction, AccessLog, ChangeEntry
+from audits.models import AccessLog, ChangeEntry
 from cases.services import save_person
+from core.access import AccessAction
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

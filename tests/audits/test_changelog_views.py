@@ -8,10 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog, ChangeEntry
-from audits.services import log_access
+from audits.models import AccessLog, ChangeEntry
 from cases.models import Person
 from cases.services import save_person
+from core.access import AccessAction, log_access
 from tests.factories import CaseFactory, PersonFactory, VisitFactory, make_user
 
 from .factories import change, make_campaign, make_payment

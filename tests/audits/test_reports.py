@@ -9,9 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
 from audits.reports import REPORTS
-from audits.services import log_access
+from core.access import AccessAction, log_access
 from tests.factories import CaseFactory, PersonFactory, VisitFactory, make_user
 
 from .factories import change, make_campaign, make_payment, make_standard

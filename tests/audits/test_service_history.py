@@ -8,8 +8,8 @@ from django.core.management import call_command
 
 from audits.models import ChangeEntry
 from audits.reports import REPORTS
+from core.errors import RuleViolation
 from payments import services
-from relief.errors import RuleViolation
 from tests.payments.factories import CampaignFactory, case_in, payment_in_state
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,11 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from audits.chain import seal_pending
-from audits.models import AccessAction, AccessLog, ChainHead, ChangeEntry
-from audits.services import log_access
+from audits.models import AccessLog, ChainHead, ChangeEntry
 from audits.triggers import TRIGGER
 from cases.models import Person
 from cases.services import save_person
+from core.access import AccessAction, log_access
 from tests.factories import PersonFactory
 
 HP = Person.history.model

@@ -1,10 +1,11 @@
 import pytest
 from django.urls import reverse
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
 from cases.exceptions import AttachmentRejected, CaseStateError, CaseworkNotAllowed
 from cases.models import Attachment
 from cases.services import MAX_ATTACHMENT_BYTES, add_attachment, close_case
+from core.access import AccessAction
 from tests.cases.conftest import stored_files
 from tests.cases.factories import (
     exe_bytes,

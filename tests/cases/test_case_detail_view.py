@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
 from cases.models import Case, CaseStatus, Visit
 from cases.services import add_attachment, close_case, reopen_case, verify_case
+from core.access import AccessAction
 from payments.services import draft_payment
 from tests.cases.factories import (
     backdate,

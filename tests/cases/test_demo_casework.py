@@ -8,7 +8,7 @@ from django.db import transaction
 from cases.demo.casework import seed_casework
 from cases.models import Case, CaseCategory, CaseStatus, PovertyLine, Visit
 from cases.selectors_casework import pending_follow_ups, review_overdue
-from relief.demo import DemoContext
+from core.demo import DemoContext
 from tests.cases.factories import person_in
 
 TODAY = datetime.date(2026, 11, 23)

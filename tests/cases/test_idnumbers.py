@@ -11,10 +11,10 @@ from cases.idnumbers import (
     PROVINCE_CODES,
     check_digit_for,
     gender_of,
-    mask,
     validate_id_number,
     validate_mobile,
 )
+from core.formatting import mask
 from tests.idnumbers import make_id_number
 
 

@@ -209,7 +209,8 @@ def test_officer_cannot_edit_a_person_of_another_union(client, officer, union_b)
 
 
 def test_auditor_post_to_edit_is_refused_and_logged(client, auditor, union_a):
-    from audits.models import AccessAction, AccessLog
+    from audits.models import AccessLog
+    from core.access import AccessAction
 
     person = PersonFactory(organisation=union_a, name="赵六")
     client.force_login(auditor)

@@ -2,10 +2,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.errors import RuleViolation
+from jobs.execution import execute_job
 from jobs.models import Job, JobStatus
 from jobs.registry import JobResult, job_handler
-from jobs.services import execute_job, start_job
-from relief.errors import RuleViolation
+from jobs.services import start_job
 from tests.factories import make_user
 
 

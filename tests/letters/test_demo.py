@@ -1,10 +1,10 @@
 import datetime
 import random
 
+from core.demo import DemoContext
 from letters.demo import seed_letter_templates
 from letters.models import LetterTemplate
 from letters.placeholders import find_problems
-from relief.demo import DemoContext
 
 from .factories import CampaignFactory
 

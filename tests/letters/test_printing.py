@@ -5,7 +5,8 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from jobs.models import Job, JobStatus
 from letters import views
 from letters.models import PrintChannel, PrintedPayment, PrintKind, PrintRecord
@@ -294,7 +295,7 @@ def test_the_campaign_list_runs_a_fixed_number_of_queries(
 
 
 def test_a_job_for_a_campaign_outside_the_owners_scope_fails_readably(officer, union_b):
-    from jobs.services import execute_job
+    from jobs.execution import execute_job
 
     other = CampaignFactory(organisation=union_b)
     job = Job.objects.create(

@@ -5,7 +5,8 @@ from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from letters.models import PrintChannel, PrintRecord
 from payments.models import PaymentStatus
 

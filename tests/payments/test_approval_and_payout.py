@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from payments import services
 from payments.exceptions import (
     AnnualCapExceeded,

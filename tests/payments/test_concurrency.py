@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 
 from accounts.roles import Role
+from core.errors import RuleViolation
 from payments import services
 from payments.exceptions import BudgetExceeded, DuplicateLivePayment, InvalidTransition
 from payments.models import Payment, PaymentStatus
 from payments.selectors import campaign_budget
-from relief.errors import RuleViolation
 from tests.factories import make_user
 
 from .factories import CampaignFactory, case_in

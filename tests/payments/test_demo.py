@@ -3,9 +3,9 @@ import random
 
 import pytest
 
+from core.demo import DemoContext
 from payments.demo import seed_payments
 from payments.models import Campaign, DisbursementBatch, Payment, PaymentStatus
-from relief.demo import DemoContext
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from core.errors import RuleViolation
 from payments import services
 from payments.models import BatchLine, DisbursementBatch, Payment, PaymentStatus
 from payments.selectors import COMMITTED
-from relief.errors import RuleViolation
 
 from .factories import CampaignFactory, case_in
 from .helpers import snapshot

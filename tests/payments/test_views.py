@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from payments import services
 from payments.models import Campaign, Payment, PaymentStatus
 

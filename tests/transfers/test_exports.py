@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
 from cases.transfers.exporting import neutralise
+from core.access import AccessAction
 from jobs.models import Job, JobStatus
 from tests.factories import CaseFactory, PersonFactory, VisitFactory, make_user
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
+from core.access import AccessAction
 from tests.factories import CaseFactory, PersonFactory, make_user
 
 from .factories import make_campaign, make_payment

@@ -5,11 +5,12 @@ import tablib
 from django.contrib import admin
 from django.test import RequestFactory
 
-from audits.models import AccessAction, AccessLog
+from audits.models import AccessLog
 from cases.models import Person
 from cases.transfers.admin import PersonImportExportMixin
 from cases.transfers.people import PEOPLE_COLUMNS
 from cases.transfers.resources import PersonResource
+from core.access import AccessAction
 from tests.factories import PersonFactory
 
 from .helpers import id_number, roster_row

@@ -1,6 +1,6 @@
 """`python manage.py seed_demo [--people N] [--seed S] [--reset]`: the demo organisation.
 
-Every app adds its part through a seeder registered in its `demo` module (see `relief.demo`).
+Every app adds its part through a seeder registered in its `demo` module (see `core.demo`).
 Deterministic for a seed. Safe to run twice: when the demo federation is already there the
 command changes nothing and prints the logins again; `--reset` empties the database and rebuilds
 the demo from scratch.
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.demo.people import DEMO_PASSWORD, DEMO_USERS, ROOT_CODE, ROOT_NAME
 from cases.models import Organisation, Person
-from relief.demo import DemoContext, run_seeders
+from core.demo import DemoContext, run_seeders
 
 
 class Command(BaseCommand):

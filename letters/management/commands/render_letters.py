@@ -7,11 +7,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from core.errors import RuleViolation
 from letters import selectors
 from letters.models import PrintChannel
 from letters.services import print_campaign_letters
 from payments.models import Campaign
-from relief.errors import RuleViolation
 
 
 def _os_user() -> str:
