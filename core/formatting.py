@@ -5,6 +5,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """A text a spreadsheet would evaluate as a formula gets a leading quote."""
+    if value and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 def mask(value: str, keep_start: int = 6, keep_end: int = 4) -> str:
     """`410102********1234`: the default way every sensitive number is shown."""

@@ -77,10 +77,3 @@ class CampaignCopyForm(LabelsAboveMixin, forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))
         return data
-
-
-class ResultFileForm(LabelsAboveMixin, forms.Form):
-    file = forms.FileField(
-        label=_("银行回盘文件"),
-        help_text=_("XLSX 或 CSV：付款编号、状态（成功/失败）、失败原因、银行流水号，可含金额。"),
-    )

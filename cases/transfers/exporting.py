@@ -24,20 +24,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.access import AccessAction, log_access
-from core.formatting import mask
+from core.formatting import mask, neutralise
 
 CHUNK = 2_000
 # Above this many rows an XLSX export is written by a background job.
 SYNC_XLSX_ROWS = 5_000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: str) -> str:
-    """A text a spreadsheet would evaluate as a formula gets a leading quote."""
-    if value and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def mask_id(value: str) -> str:

@@ -1,5 +1,4 @@
-"""Reading uploaded tables (XLSX or CSV) and keeping an upload privately between preview and
-confirm.
+"""Reading uploaded tables (XLSX or CSV).
 
 The format and the CSV encoding are detected from the bytes, never asked: Chinese Excel saves CSV
 in GB18030/GBK, other tools in UTF-8 with or without a byte-order mark.
@@ -10,15 +9,10 @@ import csv
 import datetime
 import hashlib
 import io
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core import signing
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
@@ -212,110 +206,3 @@ def _read_xlsx(data: bytes, columns: tuple[str, ...], optional: tuple[str, ...])
         workbook.close()
 
     return Table("xlsx", "", header, rows(), count)
-
-
-# --- keeping an upload between preview and confirm -------------------------------------------
-
-_TOKEN_SALT = "relief.transfers.upload"  # noqa: S105 (a signing namespace, not a secret)
-TOKEN_MAX_AGE = 24 * 3600
-
-
-@dataclass
-class StoredUpload:
-    """An uploaded file kept privately, named by a signed token that carries its SHA-256."""
-
-    path: str
-    sha256: str
-    filename: str
-    user_id: int | None
-    purpose: str
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def token(self) -> str:
-        return signing.dumps(
-            {
-                "p": self.path,
-                "h": self.sha256,
-                "n": self.filename,
-                "u": self.user_id,
-                "k": self.purpose,
-                "x": self.extra,
-            },
-            salt=_TOKEN_SALT,
-        )
-
-    def read_verified(self) -> bytes:
-        """The stored bytes, refused unless they are exactly the bytes that were previewed."""
-        if not default_storage.exists(self.path):
-            raise FileRefused(_("预览过的文件已导入或已过期，请重新上传。"))
-        with default_storage.open(self.path, "rb") as handle:
-            data = handle.read()
-        if sha256_of(data) != self.sha256:
-            raise FileRefused(_("文件在预览之后被更改过，已拒绝导入。请重新上传并预览。"))
-        return data
-
-    def discard(self) -> None:
-        default_storage.delete(self.path)
-
-
-def purge_stale_uploads() -> int:
-    """Delete kept uploads older than a token's life: previews nobody confirmed."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=TOKEN_MAX_AGE)
-    removed = 0
-    this_month = timezone.now().replace(day=1)
-    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
-    for month in (last_month, this_month):
-        folder = f"imports/{month:%Y/%m}"
-        try:
-            _dirs, names = default_storage.listdir(folder)
-        except FileNotFoundError:
-            continue
-        for name in names:
-            path = f"{folder}/{name}"
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-                removed += 1
-    return removed
-
-
-def store_upload(data: bytes, *, filename: str, user, purpose: str, extra=None) -> StoredUpload:
-    purge_stale_uploads()
-    suffix = ".xlsx" if data.startswith(_ZIP_MAGIC) else ".csv"
-    path = default_storage.save(
-        f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}", ContentFile(data)
-    )
-    return StoredUpload(
-        path=path,
-        sha256=sha256_of(data),
-        filename=filename[-200:],
-        user_id=getattr(user, "pk", None),
-        purpose=purpose,
-        extra=extra or {},
-    )
-
-
-def load_upload(token: str, *, user, purpose: str) -> StoredUpload:
-    """The upload a token names, refused if it was tampered with, expired or is someone else's."""
-    try:
-        data = signing.loads(token, salt=_TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        raise FileRefused(_("预览已过期或无效，请重新上传文件。")) from None
-    if data.get("u") != getattr(user, "pk", None) or data.get("k") != purpose:
-        raise FileRefused(_("预览已过期或无效，请重新上传文件。"))
-    return StoredUpload(
-        path=data["p"],
-        sha256=data["h"],
-        filename=data["n"],
-        user_id=data["u"],
-        purpose=data["k"],
-        extra=data.get("x") or {},
-    )
-
-
-def read_upload_field(upload) -> bytes:
-    """The bytes of an UploadedFile, refusing oversized ones before reading them."""
-    if upload is None:
-        raise FileRefused(_("请选择要导入的文件。"))
-    check_size(upload.size)
-    return upload.read()

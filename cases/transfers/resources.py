@@ -13,8 +13,9 @@ from import_export.results import Error, Result, RowResult
 from import_export.widgets import ForeignKeyWidget
 
 from cases.models import Gender, Organisation, Person
+from core.formatting import neutralise
 
-from .exporting import mask_account, mask_id, neutralise
+from .exporting import mask_account, mask_id
 from .files import FileRefused
 from .people import (
     COL_ACCOUNT,

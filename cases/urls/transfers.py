@@ -1,25 +1,23 @@
-"""URLs: the roster import and the people/cases/visits exports."""
+"""URLs: the roster import (the shared upload flow) and the people/cases/visits exports."""
 
 from django.urls import path
 
+from cases.transfers.flow import PEOPLE_IMPORT
 from cases.views import transfers as views
+from uploads import views as uploads
 
+flow = {"flow": PEOPLE_IMPORT}
 urlpatterns = [
     path("transfers/", views.transfers_home, name="transfers"),
-    path("transfers/people/import/", views.people_import, name="people_import"),
+    path("transfers/people/import/", uploads.upload, flow, name="people_import"),
     path(
-        "transfers/people/import/preview/<uuid:pk>/",
-        views.people_import_preview,
+        "transfers/people/import/preview/<uuid:job>/",
+        uploads.preview,
+        flow,
         name="people_import_preview",
     ),
-    path(
-        "transfers/people/import/confirm/",
-        views.people_import_confirm,
-        name="people_import_confirm",
-    ),
-    path(
-        "transfers/people/import/errors/", views.people_import_errors, name="people_import_errors"
-    ),
+    path("transfers/people/import/confirm/", uploads.confirm, flow, name="people_import_confirm"),
+    path("transfers/people/import/errors/", uploads.errors, flow, name="people_import_errors"),
     path(
         "transfers/people/import/template/",
         views.people_import_template,

@@ -2,7 +2,12 @@
 
 from django.urls import path
 
+from uploads import views as uploads
+
+from ..transfers.flows import BANK_RESULT_IMPORT
 from ..views import approvals, batches, campaigns, payments
+
+bank_result = {"flow": BANK_RESULT_IMPORT}
 
 urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
@@ -22,5 +27,20 @@ urlpatterns = [
         name="batch_export",
     ),
     path("batches/<int:pk>/sent/", batches.batch_mark_sent, name="batch_mark_sent"),
-    path("batches/<int:pk>/result/", batches.batch_import_result, name="batch_import_result"),
+    path("batches/<int:pk>/result/", uploads.upload, bank_result, name="batch_import_result"),
+    path(
+        "batches/<int:pk>/result/preview/<uuid:job>/",
+        uploads.preview,
+        bank_result,
+        name="batch_result_preview",
+    ),
+    path(
+        "batches/<int:pk>/result/confirm/",
+        uploads.confirm,
+        bank_result,
+        name="batch_result_confirm",
+    ),
+    path(
+        "batches/<int:pk>/result/errors/", uploads.errors, bank_result, name="batch_result_errors"
+    ),
 ]

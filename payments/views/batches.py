@@ -1,8 +1,8 @@
-"""Disbursement batches: list, build, page, bank file export, sent, bank result import."""
+"""Disbursement batches: list, build, page, bank file export, sent (the bank result import is
+the shared upload flow, `payments.transfers.flows.BANK_RESULT_IMPORT`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,13 +13,9 @@ from core.errors import RuleViolation
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
-from ..exceptions import BankResultInvalid, NotPermitted
-from ..forms import ResultFileForm
-from ..resources import BankFileUnreadable, export_bank_file, read_result_file
+from ..resources import export_bank_file
 from ..selectors import batch_lines, batchable_payments, batches_visible_to, campaigns_visible_to
 from .common import paginate, query_without_page, refuse_auditor_posts, require
-
-PROBLEMS_KEY = "payments_bank_result_problems"
 
 
 @login_required
@@ -91,8 +87,6 @@ def batch_detail(request, pk: int):
             "query": query_without_page(request),
             "totals": totals,
             "by_result": by_result,
-            "problems": request.session.pop(PROBLEMS_KEY, None),
-            "form": ResultFileForm(),
             "can_export": permissions.can_export_bank_file(request.user),
             "can_manage": permissions.can_manage_batches(request.user),
             "can_mark": permissions.can_mark_results(request.user),
@@ -134,44 +128,4 @@ def batch_mark_sent(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("批次已标记为已发送银行。"))
-    return redirect(batch)
-
-
-@require_POST
-@login_required
-def batch_import_result(request, pk: int):
-    refuse_auditor_posts(request)
-    require(permissions.can_mark_results(request.user))
-    batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
-    form = ResultFileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("请选择回盘文件。"))
-        return redirect(batch)
-    upload = form.cleaned_data["file"]
-    try:
-        headers, rows = read_result_file(upload.name, upload.read())
-        summary = services.import_bank_result(batch, headers, rows, by=request.user)
-    except BankFileUnreadable as exc:
-        messages.error(request, str(exc))
-    except BankResultInvalid as exc:
-        messages.error(request, exc.message)
-        request.session[PROBLEMS_KEY] = [[str(r), c, m] for r, c, m in exc.problems]
-    except NotPermitted:
-        raise PermissionDenied from None
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "回盘已导入：成功 %(paid)s 笔 %(paid_total)s 元，"
-                "失败 %(failed)s 笔 %(failed_total)s 元。"
-            )
-            % {
-                "paid": summary.paid,
-                "paid_total": summary.paid_total,
-                "failed": summary.failed,
-                "failed_total": summary.failed_total,
-            },
-        )
     return redirect(batch)

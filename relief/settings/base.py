@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "uploads",
     "cases",
     "payments",
     "letters",

@@ -11,6 +11,7 @@ from django.urls import reverse
 from payments.models import Payment, PaymentStatus
 from payments.selectors import campaign_budget
 from tests.payments.factories import CampaignFactory, case_in
+from tests.payments.helpers import import_bank_result_on_the_web
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +71,7 @@ def test_from_draft_to_paid_and_the_budget_reconciles(
     result += f"{table[0]['付款编号']},成功,,B001,{table[0]['金额']}\n"
     result += f"{table[1]['付款编号']},失败,账号已销户,,{table[1]['金额']}\n"
     result += f"{table[2]['付款编号']},成功,,B003,{table[2]['金额']}\n"
-    upload = io.BytesIO(result.encode("utf-8"))
-    upload.name = "result.csv"
-    client.post(reverse("payments:batch_import_result", args=[batch.pk]), {"file": upload})
+    import_bank_result_on_the_web(client, batch, result.encode("utf-8"))
 
     statuses = list(Payment.objects.order_by("pk").values_list("status", flat=True))
     assert statuses == ["paid", "failed", "paid"]
@@ -88,9 +87,8 @@ def test_from_draft_to_paid_and_the_budget_reconciles(
     )
     second = campaign.batches.exclude(pk=batch.pk).get()
     client.post(reverse("payments:batch_mark_sent", args=[second.pk]))
-    upload = io.BytesIO(f"付款编号,状态,银行流水号\n{payments[1].reference},成功,B004\n".encode())
-    upload.name = "again.csv"
-    client.post(reverse("payments:batch_import_result", args=[second.pk]), {"file": upload})
+    again = f"付款编号,状态,银行流水号\n{payments[1].reference},成功,B004\n".encode()
+    import_bank_result_on_the_web(client, second, again, "again.csv")
     budget = campaign_budget(campaign)
     assert budget.paid == Decimal("2433.34") and budget.approved == Decimal("0.00")
     assert budget.remaining == Decimal("2566.66")

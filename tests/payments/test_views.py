@@ -1,8 +1,8 @@
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -16,6 +16,7 @@ from payments import services
 from payments.models import Campaign, Payment, PaymentStatus
 
 from .factories import CampaignFactory, case_in, payment_in_state
+from .helpers import import_bank_result_on_the_web
 
 pytestmark = pytest.mark.django_db
 
@@ -286,22 +287,22 @@ def test_batch_flow_through_the_pages(client, walk, campaign, finance, leader):
     client.force_login(finance)
     client.post(reverse("payments:batch_mark_sent", args=[batch.pk]))
     bad = "付款编号,状态\nP2026-999999,成功\n".encode()
-    upload = io.BytesIO(bad)
-    upload.name = "result.csv"
-    response = client.post(
-        reverse("payments:batch_import_result", args=[batch.pk]), {"file": upload}, follow=True
-    )
-    problems = response.context["problems"]
-    assert ["2", "付款编号", "未知的付款编号 P2026-999999。"] in problems
+    response = import_bank_result_on_the_web(client, batch, bad)
+    problems = [(e.row, e.column, e.message) for e in response.context["errors"]]
+    assert (2, "付款编号", "未知的付款编号 P2026-999999。") in problems
+    assert "确认导入" not in response.content.decode()
     good = "付款编号,状态,失败原因,银行流水号,金额\n" + "".join(
         f"{p.reference},成功,,S{p.pk},500.00\n" for p in payments
     )
-    upload = io.BytesIO(good.encode())
-    upload.name = "result.csv"
-    response = client.post(
-        reverse("payments:batch_import_result", args=[batch.pk]), {"file": upload}, follow=True
+    preview = client.post(
+        reverse("payments:batch_import_result", args=[batch.pk]),
+        {"file": SimpleUploadedFile("result.csv", good.encode())},
     )
-    assert "成功 2 笔 1000.00 元" in response.content.decode()
+    assert preview.context["summary"]["paid"] == 2 and "确认导入" in preview.content.decode()
+    assert Payment.objects.filter(status="paid").count() == 0  # the preview changes nothing
+    response = import_bank_result_on_the_web(client, batch, good.encode())
+    assert response.context["summary"]["paid"] == 2
+    assert response.context["summary"]["paid_total"] == "1000.00"
     batch.refresh_from_db()
     assert batch.status == "reconciled"
 

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from audits.models import AccessLog
-from cases.transfers.exporting import neutralise
 from core.access import AccessAction
+from core.formatting import neutralise
 from jobs.models import Job, JobStatus
 from tests.factories import CaseFactory, PersonFactory, VisitFactory, make_user
 

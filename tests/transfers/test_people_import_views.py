@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from cases.models import Person
 from cases.transfers import files as transfer_files
+from cases.transfers.flow import PEOPLE_IMPORT
 from jobs.models import Job, JobStatus
 
 from .helpers import csv_bytes, roster_row, xlsx_bytes
@@ -144,7 +145,7 @@ def test_the_template_has_the_contract_header(client, officer):
 def test_a_large_roster_is_previewed_and_imported_in_the_background(
     client, union_a, officer, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("cases.views.transfers.SYNC_ROW_LIMIT", 10)
+    monkeypatch.setattr(PEOPLE_IMPORT, "sync_rows", 10)
     client.force_login(officer)
     rows = [roster_row(n, "EDU01") for n in range(30)]
     rows[17]["性别"] = "女" if rows[17]["性别"] == "男" else "男"
@@ -186,14 +187,22 @@ def test_the_waiting_preview_polls_until_the_job_is_done(client, officer):
     assert "文件是空的" in client.get(url).content.decode()
 
 
-def test_unconfirmed_uploads_are_removed_after_a_day(client, union_a, officer, monkeypatch):
+def test_unconfirmed_uploads_are_removed_after_a_day(
+    client, union_a, officer, monkeypatch, django_capture_on_commit_callbacks
+):
     import datetime
 
     from django.utils import timezone
 
+    from uploads.models import PendingUpload
+
     client.force_login(officer)
     stale = upload(client, csv_bytes([roster_row(1, "EDU01")])).context["upload"]
     later = timezone.now() + datetime.timedelta(days=1, minutes=1)
-    monkeypatch.setattr(transfer_files.timezone, "now", lambda: later)
-    fresh = upload(client, csv_bytes([roster_row(2, "EDU01")])).context["upload"]
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = upload(client, csv_bytes([roster_row(2, "EDU01")])).context["upload"]
     assert not default_storage.exists(stale.path) and default_storage.exists(fresh.path)
+    assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+    refused = client.post(reverse("cases:people_import_confirm"), {"token": stale.token})
+    assert refused.status_code == 400 and not Person.objects.exists()
