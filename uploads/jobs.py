@@ -17,26 +17,26 @@ from .models import PendingUpload
 from .services import discard_upload, read_verified, save_preview
 
 
-def _load(flow: ImportFlow, job):
+def _run(flow: ImportFlow, job, progress, step: str):
+    """Run the flow's `check` or `apply` on the job's upload, as its owner."""
     user = get_user_model().objects.get(pk=job.owner_id)
     upload = PendingUpload.objects.filter(pk=job.params.get("upload"), owner=user).first()
     if upload is None or upload.is_expired:
         raise RuleViolation(_("预览过的文件已导入或已过期，请重新上传。"))
-    target = flow.target_in_job(upload.target, user)
-    return user, upload, target
+    checked = getattr(flow, step)(
+        read_verified(upload),
+        filename=upload.filename,
+        user=user,
+        target=flow.target_in_job(upload.target, user),
+        progress=progress,
+    )
+    return upload, checked
 
 
 def run_preview(flow: ImportFlow, job, progress):
     """Check a large file; the preview is kept on the upload's row, the full report on the job."""
     with translation.override(job.params.get("language")):
-        user, upload, target = _load(flow, job)
-        checked = flow.check(
-            read_verified(upload),
-            filename=upload.filename,
-            user=user,
-            target=target,
-            progress=progress,
-        )
+        upload, checked = _run(flow, job, progress, "check")
         save_preview(upload, checked.as_preview())
         if checked.ok:
             return None
@@ -50,14 +50,7 @@ def run_preview(flow: ImportFlow, job, progress):
 def run_apply(flow: ImportFlow, job, progress):
     """Import a large, previewed file: all rows or none."""
     with translation.override(job.params.get("language")):
-        user, upload, target = _load(flow, job)
-        checked = flow.apply(
-            read_verified(upload),
-            filename=upload.filename,
-            user=user,
-            target=target,
-            progress=progress,
-        )
+        upload, checked = _run(flow, job, progress, "apply")
         if not checked.committed:
             lines = "\n".join(f"{e.row} {e.column}：{e.message}" for e in checked.errors[:20])
             raise RuleViolation(_("未导入任何数据：\n") + lines)
