@@ -18,7 +18,7 @@ class AccessLog(models.Model):
     """Who looked at, exported, printed or was refused what — append-only.
 
     `digest` is an HMAC over the row's content, computed when the row is written; `chain_seq` and
-    `chain_digest` are filled once, by the sealer (`audits.chain.sealing.seal_pending`), which links the
+    `chain_digest` are filled once, by the sealer (`audits.chain.seal_pending`), which links the
     rows in one chain. The PostgreSQL triggers refuse every other UPDATE and every DELETE.
     """
 
