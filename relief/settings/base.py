@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
     "jobs",
 ]
