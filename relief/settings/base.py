@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
     "jobs",
 ]
