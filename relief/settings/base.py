@@ -178,3 +178,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The audit chain's HMAC key (kept out of the database; required in production) and, after a
+# rotation, the previous keys, comma-separated, so older rows still verify.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+AUDIT_CHAIN_OLD_KEYS = [k for k in os.environ.get("AUDIT_CHAIN_OLD_KEYS", "").split(",") if k]
