@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .storage import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("RELIEF_VAR_DIR", BASE_DIR / "var"))
 
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
     "jobs",
 ]
@@ -128,16 +131,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Attachments live outside any web root and are served only by scope-checking views.
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
-    },
+    # The local disk (outside any web root) or, with RELIEF_S3_BUCKET, the object store.
+    "default": default_storage_from_env(os.environ, VAR_DIR / "private"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# With nginx in front: the internal location that serves a checked file (deploy/nginx/relief.conf).
+RELIEF_X_ACCEL_REDIRECT = os.environ.get("RELIEF_X_ACCEL_REDIRECT", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
