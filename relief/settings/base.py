@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
 ]
 
