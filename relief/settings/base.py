@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            "builtins": ["core.templatetags.formats"],
         },
     },
 ]
@@ -200,3 +201,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# One date, date-time and number style in both languages (core/formats/).
+FORMAT_MODULE_PATH = ["core.formats"]
