@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "pgtrigger",
+    "jobs",  # before django_tasks_db: its db_worker (with a heartbeat) is the one that runs
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -44,7 +45,6 @@ INSTALLED_APPS = [
     "letters",
     "recuperation",
     "audits",
-    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            "builtins": ["core.templatetags.formats"],
         },
     },
 ]
@@ -141,6 +142,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 RELIEF_X_ACCEL_REDIRECT = os.environ.get("RELIEF_X_ACCEL_REDIRECT", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers beat every few seconds; one silent for the stale time is dead and its jobs recovered.
+RELIEF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("RELIEF_WORKER_HEARTBEAT_SECONDS", "10"))
+RELIEF_WORKER_STALE_SECONDS = float(os.environ.get("RELIEF_WORKER_STALE_SECONDS", "60"))
+RELIEF_JOB_MAX_ATTEMPTS = int(os.environ.get("RELIEF_JOB_MAX_ATTEMPTS", "2"))
+# /readyz answers 503 when the oldest waiting job has waited longer than this.
+RELIEF_READY_MAX_QUEUE_AGE_SECONDS = int(
+    os.environ.get("RELIEF_READY_MAX_QUEUE_AGE_SECONDS", "300")
+)
 
 # django-axes: lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = 5
@@ -175,6 +184,23 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # RELIEF_LOG_FORMAT=json: one JSON object a line, for journald or a log collector.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("RELIEF_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# One date, date-time and number style in both languages (core/formats/).
+FORMAT_MODULE_PATH = ["core.formats"]
