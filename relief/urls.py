@@ -28,5 +28,6 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
