@@ -248,3 +248,8 @@ SPECTACULAR_SETTINGS = {
 
 # One date, date-time and number style in both languages (core/formats/).
 FORMAT_MODULE_PATH = ["core.formats"]
+
+# The audit chain's HMAC key (kept out of the database; required in production) and, after a
+# rotation, the previous keys, comma-separated, so older rows still verify.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+AUDIT_CHAIN_OLD_KEYS = [k for k in os.environ.get("AUDIT_CHAIN_OLD_KEYS", "").split(",") if k]
