@@ -30,5 +30,6 @@ urlpatterns = [
     path("recuperation/", include("recuperation.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
