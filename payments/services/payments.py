@@ -57,6 +57,7 @@ from ..selectors import (
     person_year_total,
     standard_amount_for,
 )
+from .allocations import check_payment_allocation
 from .common import (
     copy_fields,
     lock_campaign,
@@ -262,6 +263,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
                     )
                     % {"budget": campaign.budget, "already": already, "amount": p.amount}
                 )
+            check_payment_allocation(campaign, p)
             _check_cap(p, campaign, person_year)
             p.status = PaymentStatus.APPROVED
             p.approved_by = by
