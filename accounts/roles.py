@@ -33,6 +33,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaignstandard": (_VIEW,),
         "payments.payment": ("add", "change", "view"),
         "letters.lettertemplate": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.FINANCE: {
         "cases.organisation": (_VIEW,),
@@ -45,6 +49,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.payment": ("change", "view"),
         "payments.disbursementbatch": ("add", "change", "view"),
         "letters.lettertemplate": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.LEADER: {
         "cases.organisation": (_VIEW,),
@@ -56,6 +64,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaignstandard": (_VIEW,),
         "payments.payment": ("change", "view"),
         "payments.disbursementbatch": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.AUDITOR: {
         "cases.organisation": (_VIEW,),
@@ -70,6 +82,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.disbursementbatch": (_VIEW,),
         "letters.lettertemplate": (_VIEW,),
         "audits.accesslog": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.ADMINISTRATOR: {
         "cases.organisation": _ALL,
@@ -78,12 +94,20 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaign": _ALL,
         "payments.campaignstandard": _ALL,
         "letters.lettertemplate": _ALL,
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
 }
 
 # Custom permissions (declared in each model's Meta.permissions) held by each role.
 ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
-    Role.CASE_OFFICER: ["cases.reveal_sensitive", "letters.print_letter"],
+    Role.CASE_OFFICER: [
+        "cases.reveal_sensitive",
+        "letters.print_letter",
+        "recuperation.nominate",
+    ],
     Role.FINANCE: [
         "cases.reveal_sensitive",
         "payments.approve_payment",
@@ -92,14 +116,16 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "payments.reverse_payment",
         "payments.export_bank_file",
         "letters.print_letter",
+        "recuperation.record_attendance",
     ],
     Role.LEADER: [
         "payments.approve_payment",
         "payments.second_approve_payment",
         "payments.reverse_payment",
+        "recuperation.approve_nomination",
     ],
     Role.AUDITOR: ["cases.reveal_sensitive", "audits.view_audit", "audits.export_audit"],
-    Role.ADMINISTRATOR: [],
+    Role.ADMINISTRATOR: ["recuperation.manage_programme"],
 }
 
 

@@ -9,6 +9,7 @@ from simple_history.manager import HistoryManager
 from simple_history.signals import post_create_historical_record
 
 from core.access import AccessAction
+from core.history import bulk_history_written
 
 from .chain import access_digest, record_history_rows, schedule_seal
 from .models import AccessLog
@@ -20,6 +21,14 @@ def index_history_row(sender, history_instance, **kwargs):
     tracked = tracked_for_history_model(sender)
     if tracked is not None:
         record_history_rows(tracked, [history_instance.history_id], single=True)
+
+
+@receiver(bulk_history_written)
+def index_bulk_history_rows(sender, history_model, history_ids, **kwargs):
+    """History a domain app wrote with a raw INSERT (the roster import's fast path)."""
+    tracked = tracked_for_history_model(history_model)
+    if tracked is not None and history_ids:
+        record_history_rows(tracked, list(history_ids))
 
 
 def install_bulk_history_hook() -> None:

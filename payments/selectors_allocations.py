@@ -49,16 +49,6 @@ def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
     ).order_by("organisation__path")
 
 
-def allocation_covering(campaign: Campaign, organisation_path: str) -> Allocation | None:
-    return (
-        Allocation.objects.filter(
-            campaign=campaign, organisation_id__in=_ancestor_ids(organisation_path)
-        )
-        .select_related("organisation")
-        .first()
-    )
-
-
 def allocation_committed(
     allocation: Allocation, *, exclude_pk: int | None = None
 ) -> tuple[Decimal, int]:

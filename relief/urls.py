@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon),
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),

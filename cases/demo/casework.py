@@ -106,7 +106,7 @@ def _seed_poverty_lines(ctx: DemoContext) -> dict[int, Decimal]:
 
 def _hardship_level(person: Person, line: Decimal | None) -> tuple[str, str]:
     """(level, suggestion) the way `open_case` would set them."""
-    from cases.services.casework import _suggest
+    from cases.services.eligibility import _suggest
 
     suggested = _suggest(person.household_monthly_income, person.household_size, line)
     return suggested or HardshipLevel.RELATIVE, suggested

@@ -1,7 +1,14 @@
 """Every write to organisations, people, cases and visits goes through these functions.
 
-One module per subject; this package re-exports them so callers write `cases.services.open_case`.
+One module per subject; this package re-exports them so callers write `cases.services.open_case`:
+`eligibility` (the suggested hardship level), `opening` (one open case per person and category),
+`visits` and `attachments` (走访 and its files), `lifecycle` (verify, close, reopen), `people`;
+`checks` holds the role, scope and lock checks every step makes first.
 """
 
-from .casework import *  # noqa: F403
+from .attachments import *  # noqa: F403
+from .eligibility import *  # noqa: F403
+from .lifecycle import *  # noqa: F403
+from .opening import *  # noqa: F403
 from .people import *  # noqa: F403
+from .visits import *  # noqa: F403

@@ -1,5 +1,5 @@
-"""Allocations (下拨): a campaign's budget and places given to unions, and the check every first
-approval makes against the allocation of the payment's union.
+"""Allocations (下拨): a campaign's budget and places given to unions, and the rule every first
+approval applies against the allocation of the payment's union (`approval.check_allocation`).
 
 Lock order is the one of every payment step: the campaign row first, then the allocation rows.
 Approvals of one campaign therefore serialise on the campaign row, and an allocation cannot be
@@ -18,7 +18,7 @@ from core.history import attribute_change
 from .. import permissions
 from ..exceptions import AllocationExceeded, AllocationInvalid, NotPermitted
 from ..models import Allocation, Campaign, Payment
-from ..selectors_allocations import allocation_committed, allocation_covering
+from ..selectors_allocations import allocation_committed
 from .common import lock_campaign, require_scope
 
 CENT = Decimal("0.01")
@@ -153,18 +153,10 @@ def remove_allocation(allocation: Allocation, *, by, reason: str = "") -> None:
         locked.delete()
 
 
-def check_payment_allocation(campaign: Campaign, payment: Payment) -> None:
-    """At a first approval, under the campaign lock: the union's allocation must still hold the
-    payment's amount and one more place. A campaign without allocations has one pooled budget."""
-    allocation = allocation_covering(campaign, payment.organisation.path)
-    if allocation is None:
-        if Allocation.objects.filter(campaign=campaign).exists():
-            raise AllocationExceeded(
-                _("活动“%(campaign)s”未向“%(union)s”下拨经费，不能审批。")
-                % {"campaign": campaign, "union": payment.organisation}
-            )
-        return
-    committed, used = allocation_committed(allocation, exclude_pk=payment.pk)
+def raise_if_over_allocation(
+    payment: Payment, allocation: Allocation, committed: Decimal, used: int
+) -> None:
+    """The union's allocation must still hold the payment's amount and one more place."""
     if committed + payment.amount > allocation.amount:
         raise AllocationExceeded(
             _(
@@ -190,6 +182,6 @@ __all__ = [
     "parse_allocation_amount",
     "parse_places",
     "check_allocation_plan",
-    "check_payment_allocation",
+    "raise_if_over_allocation",
     "remove_allocation",
 ]

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .storage import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("RELIEF_VAR_DIR", BASE_DIR / "var"))
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "pgtrigger",
+    "jobs",  # before django_tasks_db: its db_worker (with a heartbeat) is the one that runs
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -40,8 +43,8 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
-    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            "builtins": ["core.templatetags.formats"],
         },
     },
 ]
@@ -127,18 +131,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Attachments live outside any web root and are served only by scope-checking views.
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
-    },
+    # The local disk (outside any web root) or, with RELIEF_S3_BUCKET, the object store.
+    "default": default_storage_from_env(os.environ, VAR_DIR / "private"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# With nginx in front: the internal location that serves a checked file (deploy/nginx/relief.conf).
+RELIEF_X_ACCEL_REDIRECT = os.environ.get("RELIEF_X_ACCEL_REDIRECT", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers beat every few seconds; one silent for the stale time is dead and its jobs recovered.
+RELIEF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("RELIEF_WORKER_HEARTBEAT_SECONDS", "10"))
+RELIEF_WORKER_STALE_SECONDS = float(os.environ.get("RELIEF_WORKER_STALE_SECONDS", "60"))
+RELIEF_JOB_MAX_ATTEMPTS = int(os.environ.get("RELIEF_JOB_MAX_ATTEMPTS", "2"))
+# /readyz answers 503 when the oldest waiting job has waited longer than this.
+RELIEF_READY_MAX_QUEUE_AGE_SECONDS = int(
+    os.environ.get("RELIEF_READY_MAX_QUEUE_AGE_SECONDS", "300")
+)
 
 # django-axes: lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = 5
@@ -173,6 +184,23 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # RELIEF_LOG_FORMAT=json: one JSON object a line, for journald or a log collector.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("RELIEF_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# One date, date-time and number style in both languages (core/formats/).
+FORMAT_MODULE_PATH = ["core.formats"]

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cases.models import HardshipLevel, Person, PovertyLine
 from cases.services import eligibility_of, suggest_hardship_level
-from cases.services.casework import _suggest
+from cases.services.eligibility import _suggest
 from tests.cases.factories import person_in, poverty_line
 
 YEAR = 2025

@@ -11,7 +11,7 @@ from cases.exceptions import (
     OutOfScope,
 )
 from cases.models import Case, CaseCategory, CaseStatus
-from cases.services import casework, close_case, open_case, verify_case
+from cases.services import close_case, open_case, opening, verify_case
 from tests.cases.factories import hardship_case, person_in, poverty_line, visit
 
 
@@ -77,14 +77,14 @@ def test_a_new_case_can_be_opened_once_the_previous_one_is_closed(person, office
 def test_the_database_constraint_surfaces_as_a_readable_error(person, officer, monkeypatch):
     """Even when the check-before-insert misses a concurrent case, the constraint is readable."""
     hardship_case(person, officer)
-    real = casework._live_case_of
+    real = opening.live_case_of
     calls = []
 
     def miss_once(p, category):
         calls.append(1)
         return None if len(calls) == 1 else real(p, category)
 
-    monkeypatch.setattr(casework, "_live_case_of", miss_once)
+    monkeypatch.setattr(opening, "live_case_of", miss_once)
 
     with pytest.raises(DuplicateOpenCase):
         hardship_case(person, officer)

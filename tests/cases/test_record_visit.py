@@ -13,7 +13,7 @@ from cases.exceptions import (
     OutOfScope,
 )
 from cases.models import Attachment, Visit
-from cases.services import casework, close_case, record_visit
+from cases.services import attachments, close_case, record_visit
 from tests.cases.conftest import stored_files
 from tests.cases.factories import (
     backdate,
@@ -132,14 +132,14 @@ def test_a_bad_attachment_refuses_the_whole_visit_and_stores_nothing(
 
 
 def test_a_failure_after_storing_files_removes_them(case, officer, private_storage, monkeypatch):
-    real_store = casework._store
+    real_store = attachments.store_attachment
 
     def fail_on_second(visit_, checked, by, stored):
         if stored:
             raise OSError("disk full")
         return real_store(visit_, checked, by, stored)
 
-    monkeypatch.setattr(casework, "_store", fail_on_second)
+    monkeypatch.setattr(attachments, "store_attachment", fail_on_second)
 
     with pytest.raises(OSError):
         visit(
