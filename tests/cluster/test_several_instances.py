@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from django.conf import settings as django_settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.utils import timezone
@@ -79,6 +80,8 @@ def cluster(tmp_path, settings):
         **object_store_env(f"http://{objects}", bucket),
         "DJANGO_SETTINGS_MODULE": "tests.cluster.settings",
         "SECRET_KEY": "cluster-" + uuid.uuid4().hex,
+        # The same audit key as the test process, which writes records of its own.
+        "AUDIT_CHAIN_KEY": django_settings.AUDIT_CHAIN_KEY,
         "DATABASE_URL": _database_url(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "RELIEF_X_ACCEL_REDIRECT": "/_objects/",
