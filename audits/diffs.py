@@ -1,8 +1,9 @@
 """Field-level differences of change entries, in human terms, for a page of entries at once.
 
-`describe(entries)` reads, per model on the page, the history rows and their predecessors in one
-query, the live records' existence in one query, and the labels of referenced records in one
-query per referenced model — so a page costs a fixed number of queries whatever its length.
+`describe(entries)` reads the history rows and their predecessors, their many-to-many rows, the
+live records' existence and the labels of referenced records in one query each, across every
+record type on the page (`page_reads`) — so a page costs a fixed number of queries whatever its
+length and whatever mix of records it shows.
 """
 
 import datetime
@@ -11,21 +12,21 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import mask
 
+from . import page_reads
 from .models import ChangeEntry, ChangeKind
+from .page_reads import TITLE_FIELDS
 from .registry import HISTORY_META_FIELDS, Tracked, tracked_models
 
 # Shown masked in the change log, whoever reads it (the full value is a logged reveal elsewhere).
 SENSITIVE = {"id_number": (6, 4), "bank_account": (4, 4)}
 # Derived or bookkeeping columns a reader does not need in a diff.
 HIDDEN = {"id_tail", "updated_at", "path"}
-TITLE_FIELDS = ("name", "reference", "display_name", "username", "original_name", "code")
 EMPTY = "—"
 
 
@@ -65,19 +66,7 @@ def _fields(tracked: Tracked) -> dict:
 
 def labels_of(model, ids) -> dict:
     """pk → a short human label, one query (or none) for all ids."""
-    ids = {i for i in ids if i is not None}
-    if not ids:
-        return {}
-    names = {f.name for f in model._meta.concrete_fields}
-    qs = model._default_manager.filter(pk__in=ids).order_by()
-    if model is get_user_model():
-        return {pk: d or u for pk, d, u in qs.values_list("pk", "display_name", "username")}
-    for candidate in TITLE_FIELDS:
-        if candidate in names:
-            return dict(qs.values_list("pk", candidate))
-    if "person" in names:
-        return {pk: f"{n} #{pk}" for pk, n in qs.values_list("pk", "person__name")}
-    return {pk: f"#{pk}" for pk in ids}
+    return {pk: text for (_m, pk), text in page_reads.labels({model: ids}).items()}
 
 
 def _format(value, model_field, fk_labels: dict) -> str:
@@ -123,45 +112,34 @@ def describe(entries: list[ChangeEntry]) -> list[Described]:
     registry = tracked_models()
     by_model: dict[str, list[ChangeEntry]] = defaultdict(list)
     for entry in entries:
-        by_model[entry.model].append(entry)
+        if entry.model in registry:
+            by_model[entry.model].append(entry)
+    history_wanted = {
+        label: (
+            registry[label],
+            {e.history_id for e in group} | {e.prev_history_id for e in group if e.prev_history_id},
+        )
+        for label, group in by_model.items()
+    }
+    rows = page_reads.history_rows(history_wanted)
+    m2m = page_reads.m2m_rows(history_wanted)
+    live = page_reads.live_ids(
+        {
+            label: (registry[label], {e.object_id for e in group})
+            for label, group in by_model.items()
+        }
+    )
 
-    rows: dict[tuple[str, int], dict] = {}
-    m2m: dict[tuple[str, int], dict[str, set]] = {}
-    live: dict[str, set[str]] = {}
     fk_wanted: dict = defaultdict(set)
-    for label, group in by_model.items():
-        tracked = registry.get(label)
-        if tracked is None:
-            continue
-        fields = _fields(tracked)
-        ids = {e.history_id for e in group} | {
-            e.prev_history_id for e in group if e.prev_history_id
-        }
-        for row in tracked.history_model.objects.filter(history_id__in=ids).values(
-            *tracked.columns
-        ):
-            rows[(label, row["history_id"])] = row
-            for attname, f in fields.items():
-                if f.is_relation and attname not in HISTORY_META_FIELDS and row[attname]:
-                    fk_wanted[f.related_model].add(row[attname])
-        for name, m2m_model, other in tracked.m2m:
-            related = tracked.model._meta.get_field(name).related_model
-            for history_id, related_id in m2m_model.objects.filter(history_id__in=ids).values_list(
-                "history_id", other
-            ):
-                m2m.setdefault((label, history_id), {}).setdefault(name, set()).add(related_id)
-                fk_wanted[related].add(related_id)
-        live[label] = {
-            str(pk)
-            for pk in tracked.model._default_manager.filter(pk__in=[e.object_id for e in group])
-            .order_by()
-            .values_list("pk", flat=True)
-        }
-
-    fk_labels = {}
-    for model, ids in fk_wanted.items():
-        for pk, text in labels_of(model, ids).items():
-            fk_labels[(model, pk)] = text
+    for (label, _history_id), row in rows.items():
+        for attname, f in _fields(registry[label]).items():
+            if f.is_relation and attname not in HISTORY_META_FIELDS and row.get(attname):
+                fk_wanted[f.related_model].add(row[attname])
+    for (label, _history_id), by_name in m2m.items():
+        for name, related_ids in by_name.items():
+            related = registry[label].model._meta.get_field(name).related_model
+            fk_wanted[related].update(related_ids)
+    fk_labels = page_reads.labels(fk_wanted)
 
     described = []
     for entry in entries:

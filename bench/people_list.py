@@ -112,8 +112,7 @@ def fill(people: int):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} FROM generate_series(1, %s) AS i",
-            [people],
+            f"SELECT {', '.join(values)} FROM generate_series(1, {int(people)}) AS i"
         )
         cursor.execute(f"ANALYZE {table}")
         cursor.execute("ANALYZE cases_organisation")
