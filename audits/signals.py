@@ -11,7 +11,7 @@ from simple_history.signals import post_create_historical_record
 from core.access import AccessAction
 from core.history import bulk_history_written
 
-from .chain import access_digest, record_history_rows, schedule_seal
+from .chain import record_history_rows, schedule_seal, sign_access_log
 from .models import AccessLog
 from .registry import tracked_for_history_model
 
@@ -58,9 +58,9 @@ def install_bulk_history_hook() -> None:
 
 
 @receiver(pre_save, sender=AccessLog)
-def sign_access_log(sender, instance, **kwargs):
+def sign_new_access_log(sender, instance, **kwargs):
     if instance._state.adding:
-        instance.digest = access_digest(instance)
+        sign_access_log(instance)
 
 
 def _from_a_client(request) -> bool:

@@ -28,7 +28,9 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("payments/", include("payments.urls")),
     path("letters/", include("letters.urls")),
+    path("recuperation/", include("recuperation.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

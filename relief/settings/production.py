@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not os.environ.get("AUDIT_CHAIN_KEY"):
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set in production (not the SECRET_KEY).")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at the PostgreSQL database.")
 
