@@ -168,12 +168,20 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 @dataclass
+class FollowUp:
+    """A visit whose follow-up is due, with how many days ago it fell due (0: not yet)."""
+
+    visit: Visit
+    days_overdue: int
+
+
+@dataclass
 class Dashboard:
     my_open_cases: list[Case]
     my_open_count: int
     overdue_cases: list[Case]
     overdue_count: int
-    follow_ups: list[Visit]
+    follow_ups: list[FollowUp]
     follow_up_count: int
     overdue_follow_up_count: int
     month_visits: list[Visit]
@@ -213,9 +221,10 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
     follow_up_counts = follow_ups.aggregate(
         total=Count("id"), overdue=Count("id", filter=Q(follow_up_on__lt=today))
     )
-    shown_follow_ups = list(follow_ups[:DASHBOARD_ROWS])
-    for visit in shown_follow_ups:
-        visit.days_overdue = max((today - visit.follow_up_on).days, 0)
+    shown_follow_ups = [
+        FollowUp(visit, max((today - (visit.follow_up_on or today)).days, 0))
+        for visit in follow_ups[:DASHBOARD_ROWS]
+    ]
     month = (
         visits_visible_to(user)
         .filter(visit_date__gte=month_start, visit_date__lte=today)

@@ -56,7 +56,7 @@ def test_follow_ups_due_in_the_next_seven_days_not_yet_done(officer, union_a):
 
     board = dashboard_for(officer)
 
-    assert [v.case.person.name for v in board.follow_ups] == ["到期"]
+    assert [f.visit.case.person.name for f in board.follow_ups] == ["到期"]
     assert board.follow_up_count == 1
 
 
@@ -123,8 +123,8 @@ def test_missed_follow_ups_stay_listed_first_with_days_overdue(
 
     board = dashboard_for(officer)
 
-    assert [v.case.person.name for v in board.follow_ups] == ["已逾期", "两天后"]
-    assert [v.days_overdue for v in board.follow_ups] == [12, 0]
+    assert [f.visit.case.person.name for f in board.follow_ups] == ["已逾期", "两天后"]
+    assert [f.days_overdue for f in board.follow_ups] == [12, 0]
     assert (board.follow_up_count, board.overdue_follow_up_count) == (2, 1)
 
 
