@@ -7,4 +7,5 @@ One module per subject; this package re-exports them so callers write
 from .approval import *  # noqa: F403
 from .batches import *  # noqa: F403
 from .campaigns import *  # noqa: F403
+from .payee import *  # noqa: F403
 from .payments import *  # noqa: F403
