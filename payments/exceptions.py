@@ -59,3 +59,11 @@ class BankResultInvalid(RuleViolation):
     def __init__(self, message: str, problems: list[tuple[int | str, str, str]]):
         super().__init__(message)
         self.problems = problems
+
+
+class AllocationExceeded(RuleViolation):
+    code = "allocation_exceeded"
+
+
+class AllocationInvalid(RuleViolation):
+    code = "allocation_invalid"

@@ -82,6 +82,15 @@ def campaigns_visible_to(user) -> QuerySet[Campaign]:
     )
 
 
+def campaigns_managed_by(user) -> QuerySet[Campaign]:
+    """Campaigns run by the user's organisation or one below it (not the city-wide ones above)."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return Campaign.objects.none()
+    qs = Campaign.objects.select_related("organisation")
+    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+
+
 def batches_visible_to(user) -> QuerySet[DisbursementBatch]:
     prefix = scope_path(user)
     if prefix is None:

@@ -18,9 +18,16 @@ Modules: `keys` (the secret and the MAC), `digests` (what a digest covers), `ent
 (writing an entry per history row), `sealing` (linking the chains), `verification`.
 """
 
-from .digests import ACCESS_FIELDS, ENTRY_FIELDS, access_digest, access_text, entry_text
+from .digests import (
+    ACCESS_FIELDS,
+    ENTRY_FIELDS,
+    access_digest,
+    access_text,
+    entry_text,
+    sign_access_log,
+)
 from .entries import column_set, record_history_rows
-from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac
+from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac, current_key_id, keyring
 from .sealing import chain_link, schedule_seal, seal_pending
 from .verification import Problem, history_tables, verify
 
@@ -38,6 +45,9 @@ __all__ = [
     "access_text",
     "chain_link",
     "column_set",
+    "current_key_id",
+    "keyring",
+    "sign_access_log",
     "entry_text",
     "history_tables",
     "record_history_rows",

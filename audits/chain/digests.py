@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from ..models import AccessLog
 from ..registry import canonical
-from .keys import SEP, _mac
+from .keys import SEP, _key, _mac, current_key_id
 
 ENTRY_FIELDS = (
     "model",
@@ -30,6 +30,8 @@ def entry_text(
     parts = [canonical(entry[name]) for name in ENTRY_FIELDS]
     if entry.get("columns_id") is not None:
         parts.append(f"columns={entry['columns_id']}")
+    if entry.get("key_id"):
+        parts.append(f"key={entry['key_id']}")
     names = sorted(row) if columns is None else columns
     parts += [name + "=" + canonical(row[name]) for name in names]
     if m2m_rows:
@@ -51,9 +53,19 @@ ACCESS_FIELDS = (
 
 
 def access_text(values: dict) -> str:
-    return SEP.join(canonical(values[name]) for name in ACCESS_FIELDS)
+    parts = [canonical(values[name]) for name in ACCESS_FIELDS]
+    if values.get("key_id"):
+        parts.append(f"key={values['key_id']}")
+    return SEP.join(parts)
+
+
+def sign_access_log(log: AccessLog) -> None:
+    """Set the row's key id and digest (before its INSERT)."""
+    log.key_id = current_key_id()
+    values = {name: getattr(log, name) for name in (*ACCESS_FIELDS, "key_id")}
+    log.digest = _mac(access_text(values), _key())
 
 
 def access_digest(log: AccessLog) -> str:
-    values = {name: getattr(log, name) for name in ACCESS_FIELDS}
+    values = {name: getattr(log, name) for name in (*ACCESS_FIELDS, "key_id")}
     return _mac(access_text(values))

@@ -5,7 +5,7 @@ from django.db.models import Max
 from ..models import ChangeEntry, HistoryColumns
 from ..registry import OrganisationResolver, Tracked
 from .digests import entry_text
-from .keys import _key, _mac
+from .keys import _key, _mac, current_key_id
 from .sealing import schedule_seal
 
 
@@ -57,7 +57,7 @@ def record_history_rows(tracked: Tracked, history_ids: list, *, single: bool = F
             .values_list(pk, "last")
         )
     resolver = OrganisationResolver()
-    key = _key()
+    key, kid = _key(), current_key_id()
     columns = column_set(tracked)
     entries = []
     for row in rows:
@@ -74,6 +74,7 @@ def record_history_rows(tracked: Tracked, history_ids: list, *, single: bool = F
             "organisation_path": path,
             "reason": row["history_change_reason"] or "",
             "columns_id": columns.pk,
+            "key_id": kid,
         }
         digest = _mac(entry_text(values, row, m2m.get(row["history_id"], []), columns.names), key)
         entries.append(ChangeEntry(digest=digest, **values))

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 
 from ..models import AccessLog, ChainHead, ChangeEntry
-from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac
+from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac, keyring
 
 
 def _seal_after_commit() -> None:
@@ -38,7 +38,8 @@ def chain_link(previous: str, seq: int, digest: str, key: bytes | None = None) -
 def seal_pending(limit: int | None = None) -> int:
     """Link every unsealed entry and access-log row into its chain. Returns how many."""
     sealed = 0
-    key = _key()
+    ring = keyring()
+    current = _key()
     chains: tuple[tuple[str, type[ChangeEntry] | type[AccessLog]], ...] = (
         (CHAIN_CHANGES, ChangeEntry),
         (CHAIN_ACCESS, AccessLog),
@@ -51,12 +52,14 @@ def seal_pending(limit: int | None = None) -> int:
                 batch: list[Any] = list(
                     model.objects.filter(chain_seq__isnull=True)
                     .order_by("id")
-                    .only("id", "digest")[:CHUNK]
+                    .only("id", "digest", "key_id")[:CHUNK]
                 )
                 if not batch:
                     break
                 for row in batch:
                     head.seq += 1
+                    # Linked with the key that signed the row (see verification).
+                    key = ring.get(row.key_id, current)
                     head.digest = chain_link(head.digest, head.seq, row.digest, key)
                     row.chain_seq = head.seq
                     row.chain_digest = head.digest

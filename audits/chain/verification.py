@@ -9,7 +9,7 @@ from ..models import AccessLog, ChainHead, ChangeEntry, HistoryColumns
 from ..registry import Tracked, tracked_models
 from .digests import ACCESS_FIELDS, ENTRY_FIELDS, access_text, entry_text
 from .entries import _m2m_rows
-from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, _key, _mac
+from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, _key, _mac, current_key_id, keyring
 from .sealing import chain_link, seal_pending
 
 
@@ -59,6 +59,29 @@ def _chunks(queryset, order: str, columns: tuple[str, ...]) -> Iterator[list[dic
         last = chunk[-1][order]
 
 
+class _Keys:
+    """The configured keys. A row signed by a key that is not configured is reported once per
+    key id as a key mismatch (a configuration problem), not row by row as tampering."""
+
+    def __init__(self) -> None:
+        self.ring = keyring()
+        self.current = _key()
+        self.reported: set[str] = set()
+
+    def get(self, kid: str) -> bytes | None:
+        return self.ring.get(kid) if kid else self.current
+
+    def mismatch(self, what: str, ident: str, kid: str) -> Iterator[Problem]:
+        if kid not in self.reported:
+            self.reported.add(kid)
+            yield Problem(
+                what,
+                ident,
+                f"key mismatch：由密钥 {kid} 签名，而当前密钥为 {current_key_id()}，"
+                "且 AUDIT_CHAIN_OLD_KEYS 中没有它（密钥配置错误，不是篡改的证据）",
+            )
+
+
 def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
     """Pairs (history row, entry) in history_id order; either side may be missing."""
     rows = (
@@ -73,7 +96,7 @@ def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
         for chunk in _chunks(
             ChangeEntry.objects.filter(model=tracked.label),
             "history_id",
-            ("id", "digest", "chain_seq", "columns_id", *ENTRY_FIELDS),
+            ("id", "digest", "chain_seq", "columns_id", "key_id", *ENTRY_FIELDS),
         )
         for e in chunk
     )
@@ -90,7 +113,7 @@ def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
             row, entry = next(rows, None), next(entries, None)
 
 
-def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
+def _history_problems(tracked: Tracked, keys: _Keys) -> Iterator[Problem]:
     pk = tracked.pk_attname
     pending: list[tuple[dict, dict]] = []
 
@@ -100,6 +123,12 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
         m2m = _m2m_rows(tracked, [r["history_id"] for r, _e in batch]) if tracked.m2m else {}
         for row, entry in batch:
             problem = None
+            key = keys.get(entry["key_id"])
+            if key is None:
+                yield from keys.mismatch(
+                    tracked.label, f"history_id={row['history_id']}", entry["key_id"]
+                )
+                continue
             names = column_sets.get(entry["columns_id"]) if entry["columns_id"] else None
             if entry["columns_id"] and names is None:
                 problem = "变更索引的字段集记录缺失（被删除）"
@@ -144,7 +173,7 @@ def _history_problems(tracked: Tracked, key: bytes) -> Iterator[Problem]:
         yield from check(pending)
 
 
-def _orphan_entries(key: bytes) -> Iterator[Problem]:
+def _orphan_entries() -> Iterator[Problem]:
     """Entries naming a model that no longer keeps history (or a forged model label)."""
     known = set(tracked_models())
     for label in ChangeEntry.objects.order_by().values_list("model", flat=True).distinct():
@@ -155,23 +184,27 @@ def _orphan_entries(key: bytes) -> Iterator[Problem]:
             yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
 
 
-def _access_problems(key: bytes) -> Iterator[Problem]:
-    for chunk in _chunks(AccessLog.objects.all(), "id", ("id", "digest", *ACCESS_FIELDS)):
+def _access_problems(keys: _Keys) -> Iterator[Problem]:
+    columns = ("id", "digest", "key_id", *ACCESS_FIELDS)
+    for chunk in _chunks(AccessLog.objects.all(), "id", columns):
         for values in chunk:
-            if values["digest"] != _mac(access_text(values), key):
+            key = keys.get(values["key_id"])
+            if key is None:
+                yield from keys.mismatch("audits.accesslog", f"id={values['id']}", values["key_id"])
+            elif values["digest"] != _mac(access_text(values), key):
                 yield Problem(
                     "audits.accesslog", f"id={values['id']}", "内容摘要不符（访问日志被改动或伪造）"
                 )
 
 
-def _chain_problems(name: str, model, key: bytes) -> Iterator[Problem]:
+def _chain_problems(name: str, model, keys: _Keys) -> Iterator[Problem]:
     label = "audits.changeentry" if model is ChangeEntry else "audits.accesslog"
     describe = (
         (lambda r: f"{r['model']} history_id={r['history_id']}")
         if model is ChangeEntry
         else (lambda r: f"audits.accesslog id={r['id']}")
     )
-    columns: tuple[str, ...] = ("id", "digest", "chain_seq", "chain_digest")
+    columns: tuple[str, ...] = ("id", "digest", "key_id", "chain_seq", "chain_digest")
     if model is ChangeEntry:
         columns += ("model", "history_id")
     previous, expected = "", 1
@@ -186,6 +219,10 @@ def _chain_problems(name: str, model, key: bytes) -> Iterator[Problem]:
                     f"链中缺少第 {expected}–{r['chain_seq'] - 1} 条（已被删除），"
                     f"下一条为 {describe(r)}",
                 )
+                return
+            key = keys.get(r["key_id"])
+            if key is None:
+                yield from keys.mismatch(f"{label} chain", f"seq={expected}", r["key_id"])
                 return
             if r["chain_digest"] != chain_link(previous, expected, r["digest"], key):
                 yield Problem(
@@ -207,13 +244,13 @@ def verify(*, seal: bool = True) -> Iterator[Problem]:
     """Every problem found, history tables first (in model order), then the access log."""
     if seal:
         seal_pending()
-    key = _key()
+    keys = _Keys()
     for _label, tracked in sorted(tracked_models().items()):
-        yield from _history_problems(tracked, key)
-    yield from _orphan_entries(key)
-    yield from _chain_problems(CHAIN_CHANGES, ChangeEntry, key)
-    yield from _access_problems(key)
-    yield from _chain_problems(CHAIN_ACCESS, AccessLog, key)
+        yield from _history_problems(tracked, keys)
+    yield from _orphan_entries()
+    yield from _chain_problems(CHAIN_CHANGES, ChangeEntry, keys)
+    yield from _access_problems(keys)
+    yield from _chain_problems(CHAIN_ACCESS, AccessLog, keys)
 
 
 def history_tables() -> list[str]:

@@ -68,6 +68,11 @@ def save_campaign(campaign: Campaign, *, by, reason: str = "") -> Campaign:
         campaign.created_by = by
     else:
         Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk").first()
+        allocated = campaign.allocations.aggregate(total=Sum("amount"))["total"] or 0
+        if campaign.budget < allocated:
+            raise CampaignInvalid(
+                _("已下拨 %(allocated)s 元，预算不能低于下拨合计。") % {"allocated": allocated}
+            )
         if problems := campaign_limit_problems(campaign):
             raise CampaignInvalid(" ".join(problems.values()))
     attribute_change(campaign, by=by, reason=reason)

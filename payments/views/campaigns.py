@@ -13,9 +13,11 @@ from ..forms import CampaignCopyForm
 from ..selectors import (
     campaign_budget,
     campaign_list_for,
+    campaigns_managed_by,
     campaigns_visible_to,
     payments_visible_to,
 )
+from ..selectors_allocations import allocation_rows, allocations_visible_to
 from .common import paginate, query_without_page, refuse_auditor_posts, require
 
 
@@ -51,9 +53,13 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "budget": campaign_budget(campaign),
             "standards": campaign.standards.all(),
+            "allocation_rows": allocation_rows(
+                list(allocations_visible_to(request.user, campaign))
+            ),
             "page": paginate(request, payments),
             "query": query_without_page(request),
-            "can_manage": permissions.can_manage_campaigns(request.user),
+            "can_manage": permissions.can_manage_campaigns(request.user)
+            and campaigns_managed_by(request.user).filter(pk=campaign.pk).exists(),
             "can_batch": permissions.can_manage_batches(request.user),
         },
     )

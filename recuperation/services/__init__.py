@@ -1,5 +1,6 @@
 """Every write of the recuperation app (see `setup` and `nominations`)."""
 
+from .common import covers
 from .nominations import (
     approve_nomination,
     can_be_replaced,
@@ -19,6 +20,7 @@ __all__ = [
     "approve_nomination",
     "can_be_replaced",
     "confirm_nomination",
+    "covers",
     "create_programme",
     "decline_nomination",
     "is_eligible_for",

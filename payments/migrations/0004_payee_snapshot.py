@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0002_person_list_order_index'),
-        ('payments', '0002_paid_by_reference_counter_reverse_perms'),
+        ('payments', '0003_allocations'),
     ]
 
     operations = [
