@@ -53,6 +53,7 @@ NOT_SPREADSHEETS = {
     "payments:batch_result_errors": "the same view and writer as cases:people_import_errors",
     "payments:allocation_errors": "the same view and writer as cases:people_import_errors",
     "recuperation:roster_pdf": "PDF",
+    "api:payment-letter": "PDF",
     "recuperation:session_notices": "PDF",
     "recuperation:nomination_notice": "PDF",
     "audits:latest_checkpoint": "signed JSON for verify_audit, not a spreadsheet",
