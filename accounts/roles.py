@@ -83,7 +83,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
 
 # Custom permissions (declared in each model's Meta.permissions) held by each role.
 ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
-    Role.CASE_OFFICER: ["cases.reveal_sensitive", "letters.print_letter"],
+    Role.CASE_OFFICER: [
+        "cases.reveal_sensitive",
+        "letters.print_letter",
+        "cases.approve_hardship_file",
+    ],
     Role.FINANCE: [
         "cases.reveal_sensitive",
         "payments.approve_payment",
@@ -94,6 +98,7 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "letters.print_letter",
     ],
     Role.LEADER: [
+        "cases.approve_hardship_file",
         "payments.approve_payment",
         "payments.second_approve_payment",
         "payments.reverse_payment",

@@ -59,3 +59,9 @@ class BankResultInvalid(RuleViolation):
     def __init__(self, message: str, problems: list[tuple[int | str, str, str]]):
         super().__init__(message)
         self.problems = problems
+
+
+class HardshipFileNotCurrent(RuleViolation):
+    """Hardship payments go only to files in file (建档) and reviewed for the year (年度复核)."""
+
+    code = "hardship_file_not_current"

@@ -66,6 +66,7 @@ from .common import (
     require_payment_scope,
     save_changed,
 )
+from .hardship_files import check_hardship_file
 
 CENT = Decimal("0.01")
 
@@ -263,6 +264,7 @@ def approve_payment(payment: Payment, *, by) -> Payment:
                     % {"budget": campaign.budget, "already": already, "amount": p.amount}
                 )
             _check_cap(p, campaign, person_year)
+            check_hardship_file(p, timezone.localdate(now))
             p.status = PaymentStatus.APPROVED
             p.approved_by = by
             p.approved_at = now
