@@ -33,6 +33,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaignstandard": (_VIEW,),
         "payments.payment": ("add", "change", "view"),
         "letters.lettertemplate": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.FINANCE: {
         "cases.organisation": (_VIEW,),
@@ -45,6 +49,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.payment": ("change", "view"),
         "payments.disbursementbatch": ("add", "change", "view"),
         "letters.lettertemplate": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.LEADER: {
         "cases.organisation": (_VIEW,),
@@ -56,6 +64,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaignstandard": (_VIEW,),
         "payments.payment": ("change", "view"),
         "payments.disbursementbatch": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.AUDITOR: {
         "cases.organisation": (_VIEW,),
@@ -70,6 +82,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.disbursementbatch": (_VIEW,),
         "letters.lettertemplate": (_VIEW,),
         "audits.accesslog": (_VIEW,),
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
     Role.ADMINISTRATOR: {
         "cases.organisation": _ALL,
@@ -78,6 +94,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "payments.campaign": _ALL,
         "payments.campaignstandard": _ALL,
         "letters.lettertemplate": _ALL,
+        "recuperation.programme": (_VIEW,),
+        "recuperation.session": (_VIEW,),
+        "recuperation.quota": (_VIEW,),
+        "recuperation.nomination": (_VIEW,),
     },
 }
 
@@ -86,6 +106,7 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
     Role.CASE_OFFICER: [
         "cases.reveal_sensitive",
         "letters.print_letter",
+        "recuperation.nominate",
         "cases.approve_hardship_file",
     ],
     Role.FINANCE: [
@@ -96,15 +117,17 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "payments.reverse_payment",
         "payments.export_bank_file",
         "letters.print_letter",
+        "recuperation.record_attendance",
     ],
     Role.LEADER: [
         "cases.approve_hardship_file",
         "payments.approve_payment",
         "payments.second_approve_payment",
         "payments.reverse_payment",
+        "recuperation.approve_nomination",
     ],
     Role.AUDITOR: ["cases.reveal_sensitive", "audits.view_audit", "audits.export_audit"],
-    Role.ADMINISTRATOR: [],
+    Role.ADMINISTRATOR: ["recuperation.manage_programme"],
 }
 
 

@@ -8,16 +8,14 @@ from collections.abc import Iterable, Iterator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.formatting import neutralise as _neutralise_text
+
 XLSX_MAX_ROWS = 200_000
 
 
 def neutralise(value) -> str:
-    """Prefix an apostrophe to text a spreadsheet would read as a formula (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    """Any cell as text, neutralised the one way every written file is (`core.formatting`)."""
+    return _neutralise_text("" if value is None else str(value))
 
 
 class _Echo:

@@ -39,6 +39,7 @@ class AccessLog(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     digest = models.CharField(_("内容摘要"), max_length=64, blank=True, editable=False)
+    key_id = models.CharField(_("密钥编号"), max_length=12, blank=True, editable=False)
     chain_seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
     chain_digest = models.CharField(_("链摘要"), max_length=64, blank=True, editable=False)
 
@@ -96,6 +97,7 @@ class ChangeEntry(models.Model):
     # to a history table does not make every older row look altered. NULL: every column.
     columns_id = models.BigIntegerField(_("字段集"), null=True, blank=True)
     digest = models.CharField(_("内容摘要"), max_length=64, editable=False)
+    key_id = models.CharField(_("密钥编号"), max_length=12, blank=True, editable=False)
     chain_seq = models.BigIntegerField(_("链序号"), null=True, blank=True, unique=True)
     chain_digest = models.CharField(_("链摘要"), max_length=64, blank=True, editable=False)
 

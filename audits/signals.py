@@ -9,8 +9,9 @@ from simple_history.manager import HistoryManager
 from simple_history.signals import post_create_historical_record
 
 from core.access import AccessAction
+from core.history import bulk_history_written
 
-from .chain import access_digest, record_history_rows, schedule_seal
+from .chain import record_history_rows, schedule_seal, sign_access_log
 from .models import AccessLog
 from .registry import tracked_for_history_model
 
@@ -20,6 +21,14 @@ def index_history_row(sender, history_instance, **kwargs):
     tracked = tracked_for_history_model(sender)
     if tracked is not None:
         record_history_rows(tracked, [history_instance.history_id], single=True)
+
+
+@receiver(bulk_history_written)
+def index_bulk_history_rows(sender, history_model, history_ids, **kwargs):
+    """History a domain app wrote with a raw INSERT (the roster import's fast path)."""
+    tracked = tracked_for_history_model(history_model)
+    if tracked is not None and history_ids:
+        record_history_rows(tracked, list(history_ids))
 
 
 def install_bulk_history_hook() -> None:
@@ -49,9 +58,9 @@ def install_bulk_history_hook() -> None:
 
 
 @receiver(pre_save, sender=AccessLog)
-def sign_access_log(sender, instance, **kwargs):
+def sign_new_access_log(sender, instance, **kwargs):
     if instance._state.adding:
-        instance.digest = access_digest(instance)
+        sign_access_log(instance)
 
 
 def _from_a_client(request) -> bool:

@@ -25,7 +25,7 @@ from .forms import AccessLogFilterForm, ChangeLogFilterForm
 from .models import ChangeEntry
 from .permissions import can_export_audit, can_view_audit
 from .registry import tracked_models
-from .reports import REPORTS
+from .reports import REPORTS, REPORTS_IN_ORDER
 from .selectors import access_visible_to, entries_visible_to, filter_entries, keyset_page
 
 PAGE_SIZE = 50
@@ -210,7 +210,7 @@ def timeline_export(request, label, pk, fmt):
 
 @audit_view()
 def report_index(request):
-    return render(request, "audits/reports.html", {"reports": REPORTS.values()})
+    return render(request, "audits/reports.html", {"reports": REPORTS_IN_ORDER})
 
 
 def _report(slug):

@@ -1,10 +1,16 @@
-"""Run a job to its end in the worker: progress, result file, a readable failure."""
+"""Run a job to its end in the worker: progress, result file, a readable failure.
+
+A run starts only from "queued" and finishes only while it is still the job's current run: if
+its worker was taken for dead and the job handed to another (`jobs.recovery`), this run's result
+is dropped, so a job is never completed twice.
+"""
 
 import logging
 from pathlib import Path
 
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,35 +39,58 @@ def _progress_writer(job: Job):
     return progress
 
 
-def execute_job(job_id: str) -> Job:
-    """Run one job to the end, recording success or a readable failure."""
-    job = Job.objects.get(pk=job_id)
-    if job.is_finished:
-        return job
-    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
-    try:
-        result: JobResult | None = handler_for(job.kind)(job, _progress_writer(job))
-    except RuleViolation as error:
-        _finish(job, JobStatus.FAILED, error.message)
-        return job
-    except Exception:
-        logger.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, JobStatus.FAILED, _("任务因内部错误中止，请联系系统管理员。"))
-        return job
-    if result is not None:
-        if result.path:
-            with Path(result.path).open("rb") as handle:
-                job.result_file.save(result.filename, File(handle), save=False)
-            Path(result.path).unlink(missing_ok=True)
-        elif result.content is not None:
-            job.result_file.save(result.filename, ContentFile(result.content), save=False)
-        job.result_name = result.filename
-    job.done = job.total or job.done
-    _finish(job, JobStatus.DONE, result.message if result else "")
+def _claim(job_id: str, worker_id: str) -> Job | None:
+    """Mark the job running for this worker; None when it is not waiting for a run."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.status != JobStatus.QUEUED:
+            return None
+        job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+        job.worker_id, job.attempts = worker_id, job.attempts + 1
+        job.save(update_fields=["status", "started_at", "worker_id", "attempts"])
     return job
 
 
-def _finish(job: Job, status: str, message: str) -> None:
-    job.status, job.message, job.finished_at = status, message, timezone.now()
-    job.save()
+def execute_job(job_id: str, *, worker_id: str = "") -> Job:
+    """Run one job to the end, recording success or a readable failure."""
+    job = _claim(job_id, worker_id)
+    if job is None:
+        return Job.objects.get(pk=job_id)
+    try:
+        result: JobResult | None = handler_for(job.kind)(job, _progress_writer(job))
+    except RuleViolation as error:
+        return _finish(job, JobStatus.FAILED, error.message)
+    except Exception:
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        return _finish(job, JobStatus.FAILED, _("任务因内部错误中止，请联系系统管理员。"))
+    return _finish(job, JobStatus.DONE, result.message if result else "", result)
+
+
+def _finish(job: Job, status: str, message: str, result: JobResult | None = None) -> Job:
+    try:
+        with transaction.atomic():
+            current = Job.objects.select_for_update().get(pk=job.pk)
+            if current.status != JobStatus.RUNNING or current.attempts != job.attempts:
+                logger.warning(
+                    "job %s: run %s was superseded; result dropped", job.pk, job.attempts
+                )
+                return current
+            if result is not None:
+                _store_result(job, result)
+            if status == JobStatus.DONE:
+                job.done = job.total or job.done
+            job.status, job.message, job.finished_at = status, message, timezone.now()
+            job.save()
+            return job
+    finally:
+        if result is not None and result.path:
+            Path(result.path).unlink(missing_ok=True)
+
+
+def _store_result(job: Job, result: JobResult) -> None:
+    if result.path:
+        with Path(result.path).open("rb") as handle:
+            job.result_file.save(result.filename, File(handle), save=False)
+    elif result.content is not None:
+        job.result_file.save(result.filename, ContentFile(result.content), save=False)
+    job.result_name = result.filename

@@ -41,6 +41,10 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Which worker runs it and how many runs were started: a worker that dies mid-job is noticed
+    # by its silent heartbeat, and its job is queued again or failed (jobs/recovery.py).
+    worker_id = models.CharField(_("后台进程"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -63,3 +67,20 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `db_worker` says it is alive; a row that stops moving means the worker died."""
+
+    worker_id = models.CharField(_("后台进程"), max_length=64, primary_key=True)
+    hostname = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"))
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+
+    class Meta:
+        verbose_name = _("后台进程心跳")
+        verbose_name_plural = _("后台进程心跳")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"

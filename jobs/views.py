@@ -1,8 +1,9 @@
 """A job's page (polled by htmx while it runs) and its download; only the owner sees either."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+
+from core.files import serve_stored_file
 
 from .models import Job
 
@@ -21,9 +22,12 @@ def job_detail(request, pk):
 @login_required
 def job_download(request, pk):
     job = _own_job(request, pk)
-    if not job.result_file:
-        raise Http404
-    return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_name)
+    return serve_stored_file(
+        job.result_file,
+        content_type="application/octet-stream",
+        filename=job.result_name,
+        as_attachment=True,
+    )
 
 
 @login_required

@@ -54,6 +54,8 @@ class LetterTemplate(models.Model):
 class PrintKind(models.TextChoices):
     LETTER = "letter", _("慰问信")
     SIGNOFF = "signoff", _("签收表")
+    RECUPERATION_ROSTER = "recup_roster", _("疗休养名册")
+    RECUPERATION_NOTICE = "recup_notice", _("疗休养通知书")
 
 
 class PrintChannel(models.TextChoices):
@@ -71,7 +73,7 @@ class PrintRecord(models.Model):
     auditors' scope.
     """
 
-    kind = models.CharField(_("类型"), max_length=10, choices=PrintKind.choices)
+    kind = models.CharField(_("类型"), max_length=12, choices=PrintKind.choices)
     channel = models.CharField(_("方式"), max_length=10, choices=PrintChannel.choices)
     printed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,6 +6,8 @@ import tablib
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from core.formatting import neutralise
+
 from .models import BatchLine
 
 BANK_FILE_COLUMNS = ("序号", "户名", "账号", "开户行", "金额", "用途", "付款编号")
@@ -36,6 +38,12 @@ class BankFileResource(resources.ModelResource):
 
     def dehydrate_amount_text(self, line):
         return f"{line.amount:.2f}"
+
+    def export_field(self, field, instance, **kwargs):
+        """A name, bank or purpose typed as `=…` must reach the bank as text, not as a live
+        formula next to the full account number (in the XLSX and in the CSV)."""
+        value = super().export_field(field, instance, **kwargs)
+        return neutralise(value) if isinstance(value, str) else value
 
 
 def export_bank_file(lines, file_format: str) -> bytes:

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon),
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -26,7 +27,9 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("payments/", include("payments.urls")),
     path("letters/", include("letters.urls")),
+    path("recuperation/", include("recuperation.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

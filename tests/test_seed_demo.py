@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 from accounts.models import User
 from cases.idnumbers import validate_id_number, validate_mobile
 from cases.models import Organisation, Person, Sector
+from tests.audit_helpers import assert_audit_intact
 
 PEOPLE = 150
 
@@ -104,6 +105,7 @@ def test_seed_demo_twice_gives_the_same_data():
     output = seed()
     assert "nothing changed" in output
     assert snapshot() == first
+    assert_audit_intact()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from cases.services import (
     reopen_case,
     verify_case,
 )
+from core.files import serve_stored_file
 from core.scope import get_in_scope_or_404
 
 CASES_PER_PAGE = 25
@@ -300,21 +300,12 @@ def _serve(request, pk: int, *, thumbnail: bool):
     require(request.user.has_perm("cases.view_attachment"))
     attachment = get_in_scope_or_404(attachments_visible_to(request.user), request, pk=pk)
     stored = attachment.thumbnail if thumbnail else attachment.file
-    if not stored:
-        raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = "image/jpeg" if thumbnail else attachment.content_type
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=request.GET.get("download") == "1",
+    return serve_stored_file(
+        stored,
+        content_type="image/jpeg" if thumbnail else attachment.content_type,
         filename=attachment.original_name,
+        as_attachment=request.GET.get("download") == "1",
     )
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
 
 
 @login_required

@@ -1,6 +1,7 @@
-"""Payment transitions: draft, submit, approve (first and second), reject, cancel, paid, failed,
-reversed. Each locks the campaign row, then the payment row, checks role and scope → four-eyes →
-state → budget and cap, and saves only the changed fields with the history's user and reason.
+"""Payment transitions: draft, submit, reject, cancel, paid, failed, reversed (approval, first and
+second, is in `approval.py`). Each locks the campaign row, then the payment row, checks role and
+scope → four-eyes → state → budget and cap, and saves only the changed fields with the history's
+user and reason.
 
 Rules chosen where the brief leaves room (also in docs/payments.md):
 - `year` (the calendar year counting toward the annual cap) is the campaign's year;
@@ -23,21 +24,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Case, CaseStatus, Person
+from cases.models import Case, CaseStatus
 from cases.selectors import cases_visible_to
 from core.history import attribute_change
 
 from .. import permissions
 from ..exceptions import (
     AnnualCapExceeded,
-    BudgetExceeded,
     CampaignNotOpen,
     DuplicateLivePayment,
     FourEyesViolation,
     InvalidAmount,
     InvalidTransition,
     JustificationRequired,
-    NotPermitted,
     OutOfScope,
     ReasonRequired,
 )
@@ -52,11 +51,11 @@ from ..models import (
     PaymentStatus,
 )
 from ..selectors import (
-    approval_totals,
     campaign_covers,
     person_year_total,
     standard_amount_for,
 )
+from .approval import raise_if_over_cap, require_permission
 from .common import (
     copy_fields,
     lock_campaign,
@@ -66,7 +65,6 @@ from .common import (
     require_payment_scope,
     save_changed,
 )
-from .hardship_files import check_hardship_file
 
 CENT = Decimal("0.01")
 
@@ -100,27 +98,9 @@ def check_no_live_payment(person_id: int, campaign_id: int, *, exclude_pk=None) 
         raise DuplicateLivePayment(_("该职工在本活动中已有一笔有效的慰问金，不能重复发放。"))
 
 
-def _check_cap(payment: Payment, campaign: Campaign, already: Decimal | None = None) -> None:
-    if already is None:
-        already = person_year_total(payment.person_id, payment.year, exclude_pk=payment.pk)
-    if already + payment.amount > campaign.annual_cap:
-        raise AnnualCapExceeded(
-            _(
-                "该职工 %(year)s 年已获 %(already)s 元，加上本笔 %(amount)s 元将超过"
-                "每人年度上限 %(cap)s 元。"
-            )
-            % {
-                "year": payment.year,
-                "already": already,
-                "amount": payment.amount,
-                "cap": campaign.annual_cap,
-            }
-        )
-
-
-def _require(allowed: bool, message) -> None:
-    if not allowed:
-        raise NotPermitted(message)
+def _check_cap(payment: Payment, campaign: Campaign) -> None:
+    already = person_year_total(payment.person_id, payment.year, exclude_pk=payment.pk)
+    raise_if_over_cap(payment, campaign, already)
 
 
 def _require_reason(reason: str, message) -> str:
@@ -141,7 +121,7 @@ def draft_payment(
     justification: str = "",
 ) -> Payment:
     """A new draft for a case; the amount defaults to the campaign's standard."""
-    _require(permissions.can_draft_payments(by), _("您没有起草慰问金的权限。"))
+    require_permission(permissions.can_draft_payments(by), _("您没有起草慰问金的权限。"))
     if not cases_visible_to(by).filter(pk=case.pk).exists():
         raise OutOfScope(_("该个案不在您的管理范围内。"))
     if campaign.status != "open":
@@ -195,7 +175,7 @@ def draft_payment(
 
 
 def submit_payment(payment: Payment, *, by) -> Payment:
-    _require(permissions.can_draft_payments(by), _("您没有提交慰问金的权限。"))
+    require_permission(permissions.can_draft_payments(by), _("您没有提交慰问金的权限。"))
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
@@ -217,67 +197,9 @@ def submit_payment(payment: Payment, *, by) -> Payment:
     return payment
 
 
-@logs_four_eyes_refusals
-def approve_payment(payment: Payment, *, by) -> Payment:
-    """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
-    _require(
-        permissions.can_approve_payments(by) or permissions.can_second_approve_payments(by),
-        _("您没有审批慰问金的权限。"),
-    )
-    with transaction.atomic():
-        campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment(payment.pk)
-        require_payment_scope(by, p, _("该慰问金不在您的管理范围内。"))
-        second = (
-            p.status == PaymentStatus.APPROVED and p.amount > campaign.second_approval_threshold
-        )
-        if by.pk in (p.created_by_id, p.submitted_by_id):
-            raise FourEyesViolation(_("起草或提交慰问金的人不能审批同一笔款项。"))
-        if second and by.pk == p.approved_by_id:
-            raise FourEyesViolation(_("复审须由一级审批人以外的另一人进行。"))
-        if p.status != PaymentStatus.SUBMITTED and not second:
-            raise InvalidTransition(
-                _("该慰问金当前状态为“%(status)s”，不能审批。") % {"status": p.get_status_display()}
-            )
-        now = timezone.now()
-        if second:
-            _require(
-                permissions.can_second_approve_payments(by),
-                _("金额超过二级审批起点，复审须由分管领导进行。"),
-            )
-            p.status = PaymentStatus.SECOND_APPROVED
-            p.second_approved_by = by
-            p.second_approved_at = now
-            fields = ["status", "second_approved_by", "second_approved_at"]
-            reason = gettext_noop("二级审批通过")
-        else:
-            _require(permissions.can_approve_payments(by), _("您没有一级审批的权限。"))
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
-            already, person_year = approval_totals(p)
-            if already + p.amount > campaign.budget:
-                raise BudgetExceeded(
-                    _(
-                        "活动预算 %(budget)s 元，已批准 %(already)s 元，"
-                        "余额不足以批准 %(amount)s 元。"
-                    )
-                    % {"budget": campaign.budget, "already": already, "amount": p.amount}
-                )
-            _check_cap(p, campaign, person_year)
-            check_hardship_file(p, timezone.localdate(now))
-            p.status = PaymentStatus.APPROVED
-            p.approved_by = by
-            p.approved_at = now
-            fields = ["status", "approved_by", "approved_at"]
-            reason = gettext_noop("一级审批通过")
-        save_changed(p, fields, by=by, reason=reason)
-    copy_fields(payment, p, fields)
-    return payment
-
-
 def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
     """Submitted → rejected by an approver, or a first-approved large payment by the leader."""
-    _require(
+    require_permission(
         permissions.can_approve_payments(by) or permissions.can_second_approve_payments(by),
         _("您没有驳回慰问金的权限。"),
     )
@@ -290,9 +212,9 @@ def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
             p.status == PaymentStatus.APPROVED and p.amount > campaign.second_approval_threshold
         )
         if p.status == PaymentStatus.SUBMITTED:
-            _require(permissions.can_approve_payments(by), _("您没有驳回慰问金的权限。"))
+            require_permission(permissions.can_approve_payments(by), _("您没有驳回慰问金的权限。"))
         elif awaiting_second:
-            _require(
+            require_permission(
                 permissions.can_second_approve_payments(by), _("待复审的款项只能由分管领导驳回。")
             )
         else:
@@ -310,7 +232,7 @@ def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
 
 
 def cancel_payment(payment: Payment, *, by, reason: str = "") -> Payment:
-    _require(permissions.can_draft_payments(by), _("您没有取消慰问金的权限。"))
+    require_permission(permissions.can_draft_payments(by), _("您没有取消慰问金的权限。"))
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
         p = lock_payment(payment.pk)
@@ -357,7 +279,7 @@ def _close_batch_if_done(batch, *, by) -> None:
 
 def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
     """In a sent batch → paid (bank result), or a cash payment ready for payout → paid."""
-    _require(permissions.can_mark_results(by), _("您没有登记发放结果的权限。"))
+    require_permission(permissions.can_mark_results(by), _("您没有登记发放结果的权限。"))
     bank_serial = (bank_serial or "").strip()
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
@@ -390,7 +312,7 @@ def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
 
 def mark_failed(payment: Payment, *, by, reason: str) -> Payment:
     """The bank refused the transfer: the payment returns to the pool for a new batch."""
-    _require(permissions.can_mark_results(by), _("您没有登记发放结果的权限。"))
+    require_permission(permissions.can_mark_results(by), _("您没有登记发放结果的权限。"))
     reason = _require_reason(reason, _("登记发放失败必须写明失败原因。"))
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
@@ -420,7 +342,7 @@ def mark_failed(payment: Payment, *, by, reason: str) -> Payment:
 @logs_four_eyes_refusals
 def reverse_payment(payment: Payment, *, by, reason: str) -> Payment:
     """Paid → reversed, by someone who neither approved it nor recorded it as paid."""
-    _require(permissions.can_reverse_payments(by), _("您没有冲销慰问金的权限。"))
+    require_permission(permissions.can_reverse_payments(by), _("您没有冲销慰问金的权限。"))
     reason = _require_reason(reason, _("冲销必须写明理由。"))
     with transaction.atomic():
         lock_campaign(payment.campaign_id)
@@ -444,7 +366,6 @@ def reverse_payment(payment: Payment, *, by, reason: str) -> Payment:
 
 
 __all__ = [
-    "approve_payment",
     "cancel_payment",
     "check_no_live_payment",
     "draft_payment",

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .storage import default_storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("RELIEF_VAR_DIR", BASE_DIR / "var"))
 
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "pgtrigger",
+    "jobs",  # before django_tasks_db: its db_worker (with a heartbeat) is the one that runs
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -40,8 +43,12 @@ INSTALLED_APPS = [
     "cases",
     "payments",
     "letters",
+    "recuperation",
     "audits",
-    "jobs",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            "builtins": ["core.templatetags.formats"],
         },
     },
 ]
@@ -127,18 +135,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Attachments live outside any web root and are served only by scope-checking views.
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
-    },
+    # The local disk (outside any web root) or, with RELIEF_S3_BUCKET, the object store.
+    "default": default_storage_from_env(os.environ, VAR_DIR / "private"),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "private"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# With nginx in front: the internal location that serves a checked file (deploy/nginx/relief.conf).
+RELIEF_X_ACCEL_REDIRECT = os.environ.get("RELIEF_X_ACCEL_REDIRECT", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Workers beat every few seconds; one silent for the stale time is dead and its jobs recovered.
+RELIEF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("RELIEF_WORKER_HEARTBEAT_SECONDS", "10"))
+RELIEF_WORKER_STALE_SECONDS = float(os.environ.get("RELIEF_WORKER_STALE_SECONDS", "60"))
+RELIEF_JOB_MAX_ATTEMPTS = int(os.environ.get("RELIEF_JOB_MAX_ATTEMPTS", "2"))
+# /readyz answers 503 when the oldest waiting job has waited longer than this.
+RELIEF_READY_MAX_QUEUE_AGE_SECONDS = int(
+    os.environ.get("RELIEF_READY_MAX_QUEUE_AGE_SECONDS", "300")
+)
 
 # django-axes: lock a username+address after repeated failures.
 AXES_FAILURE_LIMIT = 5
@@ -173,6 +188,68 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # RELIEF_LOG_FORMAT=json: one JSON object a line, for journald or a log collector.
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if os.environ.get("RELIEF_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# REST API (api/): tokens or the session, one JSON error shape, cursor pages, per-token throttle.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInAuditorsRead"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.IdCursorPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RELIEF_API_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relief API（职工帮扶慰问管理接口）",
+    "DESCRIPTION": (
+        "与页面相同的规则：范围、双人审批、预算与上限。错误统一为 "
+        '`{"error": {status, code, message, fields}}`；默认中文，`Accept-Language: en` 为英文。'
+        "\n\nThe same rules as the pages (scope, four-eyes, budget, caps). One error shape; "
+        "Chinese by default, English with `Accept-Language: en`. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {"HardshipLevelEnum": "cases.models.HardshipLevel"},
+}
+
+# One date, date-time and number style in both languages (core/formats/).
+FORMAT_MODULE_PATH = ["core.formats"]
+
+# The audit chain's HMAC key (kept out of the database; required in production) and, after a
+# rotation, the previous keys, comma-separated, so older rows still verify.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+AUDIT_CHAIN_OLD_KEYS = [k for k in os.environ.get("AUDIT_CHAIN_OLD_KEYS", "").split(",") if k]

@@ -8,6 +8,8 @@ from .base import *  # noqa: F403
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not os.environ.get("AUDIT_CHAIN_KEY"):
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set in production (not the SECRET_KEY).")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at the PostgreSQL database.")
 
@@ -18,3 +20,6 @@ SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405
+# Persistent connections, checked before each reuse (issue 13: 1.32x the requests under load).
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

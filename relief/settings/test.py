@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
+AUDIT_CHAIN_KEY = "test-only-audit-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from accounts.models import User
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import PersonFactory
 
 
@@ -31,6 +32,7 @@ def test_administrator_creates_a_user_with_an_organisation(client, administrator
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert User.objects.get(username="newofficer").organisation == union_a
+    assert_audit_intact()
 
 
 def test_administrator_cannot_make_anyone_superuser(client, administrator, officer):

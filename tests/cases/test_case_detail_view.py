@@ -53,7 +53,7 @@ def test_the_case_page_shows_person_eligibility_and_one_timeline(client, officer
     assert "刘芳" in body and case.person.masked_id_number in body
     assert case.person.id_number not in body
     assert "¥750.00" in body  # per-capita income
-    assert "¥1000.00" in body and "¥2000.00" in body  # the line and twice the line
+    assert "¥1,000.00" in body and "¥2,000.00" in body  # the line and twice the line
     assert "深度困难" in body  # suggestion: 750 < 1000
     assert "患病" in body
     titles = [entry.title for entry in response.context["timeline"]]

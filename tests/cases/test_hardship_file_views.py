@@ -92,7 +92,9 @@ def test_the_grassroots_officer_is_told_the_upper_level_approves(client, officer
 def test_other_roles_are_refused_every_step(request, client, case, role, name):
     client.force_login(request.getfixturevalue(role))
 
-    response = client.post(reverse(f"cases:{name}", args=[case.pk]), {"reason": "x", "opinion": "x"})
+    response = client.post(
+        reverse(f"cases:{name}", args=[case.pk]), {"reason": "x", "opinion": "x"}
+    )
 
     assert response.status_code == 403
     case.refresh_from_db()

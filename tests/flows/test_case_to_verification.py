@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseStatus, Visit
+from tests.audit_helpers import assert_audit_intact
 from tests.cases.factories import jpeg_bytes, person_in, poverty_line, upload
 
 
@@ -88,3 +89,4 @@ def test_from_opening_a_case_to_verifying_it_after_a_visit(
     assert visit in dashboard.context["board"].month_visits
     detail = client.get(case.get_absolute_url(), **phone).content.decode()
     assert "已核实" in detail and "入户核实" in detail and "陈静" in detail
+    assert_audit_intact()

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from payments.models import Payment, PaymentStatus
 from payments.selectors import campaign_budget
+from tests.audit_helpers import assert_audit_intact
 from tests.payments.factories import CampaignFactory, case_in
 from tests.payments.helpers import import_bank_result_on_the_web
 
@@ -95,3 +96,4 @@ def test_from_draft_to_paid_and_the_budget_reconciles(
     response = client.get(campaign.get_absolute_url())
     body = response.content.decode()
     assert "2433.34" in body or "2,433.34" in body
+    assert_audit_intact()

@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letters.models import PrintedPayment
+from tests.audit_helpers import assert_audit_intact
 from tests.payments.factories import CampaignFactory, payment_in_state
 
 
@@ -39,3 +40,4 @@ def test_printing_a_letter_shows_on_the_payment_page_with_fixed_queries(
     client.get(page_url)
     assert _queries_for(client, page_url) == after_one_print
     assert PrintedPayment.objects.filter(payment=payment).count() == 3
+    assert_audit_intact()

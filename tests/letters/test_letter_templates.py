@@ -7,6 +7,7 @@ from letters.models import LetterTemplate
 from letters.receivers import copy_template_on_campaign_copy
 from letters.rendering import template_text_for
 from letters.services import LetterRefused, TemplateRefused, save_letter_template
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import make_user
 
 from .factories import CampaignFactory
@@ -31,6 +32,7 @@ def test_administrator_saves_a_template_with_history_user_and_reason(campaign, a
     assert (template.body, template.updated_by) == (BODY, administrator)
     record = template.history.latest()
     assert (record.history_user, record.history_change_reason) == (administrator, "新年度文本")
+    assert_audit_intact()
 
 
 def test_an_unchanged_template_writes_no_history(campaign, administrator):
@@ -167,6 +169,7 @@ def test_the_admin_validates_like_the_letters_page(client, administrator, campai
     )
     assert saved.status_code == 302
     assert LetterTemplate.objects.get().history.latest().history_user == administrator
+    assert_audit_intact()
 
 
 @pytest.mark.postgres

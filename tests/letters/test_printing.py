@@ -11,6 +11,7 @@ from jobs.models import Job, JobStatus
 from letters import views
 from letters.models import PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from payments.models import BatchLine, DisbursementBatch, PaymentMethod, PaymentStatus
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import CaseFactory, PersonFactory, make_user
 
 from .factories import CampaignFactory, PaymentFactory
@@ -45,6 +46,7 @@ def test_printing_a_letter_records_who_what_and_when(client, officer, payment, f
         str(payment.pk),
     )
     assert log.detail["print_record"] == record.pk
+    assert_audit_intact()
 
 
 def test_a_payment_of_another_union_is_not_found_and_the_attempt_is_logged(
@@ -112,6 +114,7 @@ def test_a_small_campaign_is_printed_at_once_with_every_payment_recorded(
     record = PrintRecord.objects.get()
     assert (record.campaign, record.payment_count) == (campaign, 2)
     assert set(record.payments.all()) == set(payments)
+    assert_audit_intact()
 
 
 def test_an_officer_prints_only_the_campaign_letters_of_their_union(

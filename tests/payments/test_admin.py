@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from payments.models import Campaign, CampaignStandard
+from tests.audit_helpers import assert_audit_intact
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,7 @@ def test_administrator_creates_a_campaign_with_standards_in_the_admin(
     assert campaign.created_by == administrator
     assert campaign.history.get().history_user == administrator
     assert CampaignStandard.objects.get(campaign=campaign).amount == 300
+    assert_audit_intact()
 
 
 def test_payments_cannot_be_added_in_the_admin_even_by_a_superuser(client, federation):

@@ -17,6 +17,7 @@ from payments.exceptions import (
 )
 from payments.models import BatchLineResult, PaymentStatus
 from payments.selectors import campaign_budget
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import make_user
 
 from .factories import CampaignFactory, payment_in_state
@@ -98,6 +99,7 @@ def test_large_payment_needs_the_leaders_second_approval(walk, finance, finance2
     assert payment.status == PaymentStatus.SECOND_APPROVED
     assert payment.second_approved_by == leader
     assert payment.history.first().history_change_reason == "二级审批通过"
+    assert_audit_intact()
 
 
 def test_first_approver_cannot_second_approve(federation, walk):
@@ -205,6 +207,7 @@ def test_mark_paid_and_failed_update_the_batch_line(walk, finance):
     line = failed.batch_lines.get()
     assert line.result == BatchLineResult.FAILED and line.failure_reason == "账号不存在"
     assert failed.failure_reason == "账号不存在"
+    assert_audit_intact()
 
 
 def test_mark_paid_before_the_batch_is_sent_is_refused(walk, finance):

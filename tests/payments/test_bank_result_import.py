@@ -10,6 +10,7 @@ from payments.exceptions import BankResultInvalid, InvalidTransition, NotPermitt
 from payments.models import BatchLineResult, PaymentStatus
 from payments.resources import BANK_FILE_COLUMNS, export_bank_file, read_result_file
 from payments.selectors import batch_lines, campaign_budget
+from tests.audit_helpers import assert_audit_intact
 
 from .factories import payment_in_state
 
@@ -68,6 +69,7 @@ def test_a_clean_result_file_marks_paid_and_failed(sent_batch, finance, campaign
     assert statuses == [PaymentStatus.PAID, PaymentStatus.FAILED, PaymentStatus.PAID]
     budget = campaign_budget(campaign)
     assert budget.paid == Decimal("1000.00") and budget.approved == Decimal("500.00")
+    assert_audit_intact()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseStatus
 from payments.models import Payment
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import CaseFactory, PersonFactory
 
 from .factories import make_campaign
@@ -76,6 +77,7 @@ def test_a_list_opens_cases_and_drafts_payments_at_the_standard_amount(campaign,
     assert Case.objects.filter(
         person=nurses[1], category="hubei_team", status=CaseStatus.OPEN
     ).exists()
+    assert_audit_intact()
 
 
 def test_the_preview_runs_every_rule_and_writes_nothing(campaign, nurses, officer):
@@ -172,6 +174,7 @@ def test_the_web_flow_previews_then_imports_exactly_the_previewed_file(
     preview = client.post(url, {"file": SimpleUploadedFile("list.xlsx", data)})
     done = client.post(confirm, {"token": preview.context["upload"].token})
     assert done.status_code == 200 and Payment.objects.filter(campaign=campaign).count() == 2
+    assert_audit_intact()
 
 
 def test_an_officer_cannot_use_another_unions_campaign_and_auditors_cannot_import(

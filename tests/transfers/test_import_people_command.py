@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cases.models import Person
+from tests.audit_helpers import assert_audit_intact
 
 from .helpers import csv_bytes, roster_row, xlsx_bytes
 
@@ -32,6 +33,7 @@ def test_a_clean_file_is_imported_and_exit_code_is_zero(tmp_path, union_a):
     assert Person.objects.count() == 3
     record = Person.history.first()
     assert record.history_user is None and record.history_change_reason == "导入：roster.xlsx"
+    assert_audit_intact()
 
 
 def test_the_by_option_records_the_user_and_limits_the_scope(tmp_path, union_a, officer_b):

@@ -5,6 +5,7 @@ import pytest
 from cases.models import Person
 from cases.transfers.files import MAX_UPLOAD_BYTES, FileRefused
 from cases.transfers.people import PEOPLE_COLUMNS, import_people, plan_people_import
+from tests.audit_helpers import assert_audit_intact
 from tests.factories import OrganisationFactory, PersonFactory
 
 from .helpers import csv_bytes, id_number, roster_row, xlsx_bytes
@@ -258,6 +259,24 @@ def test_bulk_history_rows_hold_every_tracked_field_like_simple_history_writes(u
         "导入：h.csv",
     )
     assert record.history_date is not None and record.instance == person
+
+
+def test_an_import_of_new_and_updated_people_leaves_the_audit_trail_intact(union_a, officer):
+    """The fast history INSERT is indexed like every other write (it once broke verify_audit)."""
+    from audits.models import ChangeEntry
+
+    PersonFactory(id_number=id_number(1, "M"), organisation=union_a, mobile="13800000000")
+    rows = [roster_row(1, "EDU01", 手机号码="13711112222")]
+    rows += [roster_row(n, "EDU01") for n in range(2, 6)]
+    import_people(csv_bytes(rows), filename="a.csv", by=officer)
+    created = Person.history.filter(history_type="+", history_change_reason="导入：a.csv")
+    assert created.count() == 4
+    indexed = ChangeEntry.objects.filter(
+        model="cases.person", history_id__in=created.values("history_id")
+    )
+    assert indexed.count() == 4
+    assert {e.user_id for e in indexed} == {officer.pk}
+    assert_audit_intact()
 
 
 @pytest.mark.parametrize(

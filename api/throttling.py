@@ -1,0 +1,18 @@
+"""Throttling per token (a script with its own token does not eat the user's browser quota)."""
+
+from rest_framework.throttling import SimpleRateThrottle
+
+from .models import ApiToken
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiToken):
+            ident = f"token-{request.auth.pk}"
+        elif request.user and request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            ident = f"ip-{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,0 +1,110 @@
+"""Read-only resources: cases, visits, campaigns, batches — each through its page's selector."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions
+
+from cases.filters_casework import CaseFilter
+from cases.models import CaseCategory, CaseStatus, HardshipLevel
+from cases.selectors import cases_visible_to, visits_visible_to
+from payments import permissions as payment_permissions
+from payments.models import CampaignStatus
+from payments.selectors import batches_visible_to, campaigns_visible_to
+
+from ..base import ReadOnlyResource
+from ..serializers import BatchSerializer, CampaignSerializer, CaseSerializer, VisitSerializer
+from .people import form_errors
+
+CASE_FILTERS = [
+    OpenApiParameter("q", str, description="姓名开头、身份证号后四位或完整身份证号"),
+    OpenApiParameter("category", str, enum=CaseCategory.values),
+    OpenApiParameter("hardship_level", str, enum=HardshipLevel.values),
+    OpenApiParameter("status", str, enum=CaseStatus.values),
+    OpenApiParameter("organisation", int, description="单位（含下级）/ organisation and below"),
+    OpenApiParameter("mine", bool),
+    OpenApiParameter("overdue", bool, description="逾期未复核 / review overdue"),
+]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise exceptions.PermissionDenied(_("您没有执行此操作的权限。"))
+
+
+@extend_schema_view(list=extend_schema(parameters=CASE_FILTERS))
+class CaseViewSet(ReadOnlyResource):
+    """个案 / cases in scope, filtered like the case list page."""
+
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        _require(user.has_perm("cases.view_case"))
+        cases = cases_visible_to(user)
+        if self.action != "list" or not self.request.query_params:
+            return cases
+        case_filter = CaseFilter(self.request.query_params, queryset=cases, user=user)
+        if not case_filter.is_valid():
+            raise form_errors(case_filter.form)
+        return case_filter.qs
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("case", int)]))
+class VisitViewSet(ReadOnlyResource):
+    """走访记录 / visits of cases in scope."""
+
+    serializer_class = VisitSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        _require(user.has_perm("cases.view_visit"))
+        visits = visits_visible_to(user).prefetch_related("attachments")
+        case = self.request.query_params.get("case")
+        if self.action == "list" and case:
+            if not case.isdigit():
+                raise exceptions.ValidationError({"case": [_("个案编号不正确。")]})
+            visits = visits.filter(case_id=int(case))
+        return visits
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int),
+            OpenApiParameter("status", str, enum=CampaignStatus.values),
+        ]
+    )
+)
+class CampaignViewSet(ReadOnlyResource):
+    """慰问活动 / campaigns run in or above the caller's organisation."""
+
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        _require(user.has_perm("payments.view_campaign"))
+        campaigns = campaigns_visible_to(user)
+        if self.action != "list":
+            return campaigns
+        params = self.request.query_params
+        year, status = params.get("year"), params.get("status")
+        if year:
+            if not year.isdigit() or len(year) != 4:
+                raise exceptions.ValidationError({"year": [_("年度应为四位数字。")]})
+            campaigns = campaigns.filter(year=int(year))
+        if status:
+            if status not in CampaignStatus.values:
+                raise exceptions.ValidationError({"status": [_("状态不正确。")]})
+            campaigns = campaigns.filter(status=status)
+        return campaigns
+
+
+class BatchViewSet(ReadOnlyResource):
+    """发放批次 / disbursement batches (finance, leader, auditor)."""
+
+    serializer_class = BatchSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        _require(payment_permissions.can_view_batches(user))
+        return batches_visible_to(user)

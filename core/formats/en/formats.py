@@ -1,0 +1,3 @@
+"""House formats (see core.formats.common)."""
+
+from ..common import *  # noqa: F403

@@ -1,0 +1,253 @@
+"""Approving payments: the one place where every approval rule lives.
+
+`approve_payment` (one payment) runs the checks of `APPROVAL_CHECKS` in order on the locked
+payment: role and scope → four-eyes → state → the approver's level → budget → annual cap →
+the hardship file (in file, reviewed for the year). Each
+check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
+A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
+one more such function added to `APPROVAL_CHECKS` — the bulk approval runs the same list, so a
+rule added here holds on both paths. A rule that needs a sum reads it from `ApprovalTotals`
+(add a method there), never with its own query per payment: the bulk path computes each sum
+once for the whole set and keeps it current as it approves.
+
+Locks, always in this order so two approvals never deadlock: the campaign row, the payment
+row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
+in different campaigns serialise on the person).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from cases.models import Person
+from cases.selectors import scope_path
+
+from .. import permissions
+from ..exceptions import (
+    AnnualCapExceeded,
+    BudgetExceeded,
+    FourEyesViolation,
+    InvalidTransition,
+    NotPermitted,
+    OutOfScope,
+)
+from ..models import Campaign, Payment, PaymentStatus
+from ..selectors import approval_totals
+from .common import (
+    copy_fields,
+    lock_campaign,
+    lock_payment,
+    logs_four_eyes_refusals,
+    save_changed,
+)
+from .hardship_files import FileState, file_states, raise_unless_current
+
+
+@dataclass
+class Approval:
+    """One approval being decided: the locked payment and campaign, the actor, the level."""
+
+    payment: Payment
+    campaign: Campaign
+    by: Any
+    scope_prefix: str | None
+
+    @property
+    def second(self) -> bool:
+        """The leader's second approval of a first-approved payment above the threshold."""
+        p = self.payment
+        return (
+            p.status == PaymentStatus.APPROVED
+            and p.amount > self.campaign.second_approval_threshold
+        )
+
+
+class ApprovalTotals:
+    """The committed sums the money checks compare against, excluding the payment decided.
+
+    For one payment: one aggregate query (`approval_totals`). The bulk path subclasses this with
+    sums computed once for the whole set and advanced by `add` after each approval.
+    """
+
+    def __init__(self) -> None:
+        self._loaded: tuple[Decimal, Decimal] | None = None
+
+    def _load(self, payment: Payment) -> tuple[Decimal, Decimal]:
+        if self._loaded is None:
+            self._loaded = approval_totals(payment)
+        return self._loaded
+
+    def campaign_committed(self, payment: Payment) -> Decimal:
+        """Approved, in batch, failed-awaiting-rebatch and paid money of the campaign."""
+        return self._load(payment)[0]
+
+    def person_year(self, payment: Payment) -> Decimal:
+        """What the payment's person has been granted in the payment's year, all campaigns."""
+        return self._load(payment)[1]
+
+    def add(self, payment: Payment) -> None:
+        """A payment of the set was just first-approved (bulk path only)."""
+
+    def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
+        """The hardship file of the payment's person on `on_date` (one query per payment here;
+        the bulk path can read `file_states` once for the whole set)."""
+        return file_states([payment.case_id], on_date)[payment.case_id]
+
+
+def require_permission(allowed: bool, message) -> None:
+    if not allowed:
+        raise NotPermitted(message)
+
+
+def raise_if_over_cap(payment: Payment, campaign: Campaign, already: Decimal) -> None:
+    """The annual-cap rule, shared with submission (which checks it early)."""
+    if already + payment.amount > campaign.annual_cap:
+        raise AnnualCapExceeded(
+            _(
+                "该职工 %(year)s 年已获 %(already)s 元，加上本笔 %(amount)s 元将超过"
+                "每人年度上限 %(cap)s 元。"
+            )
+            % {
+                "year": payment.year,
+                "already": already,
+                "amount": payment.amount,
+                "cap": campaign.annual_cap,
+            }
+        )
+
+
+# ---------------------------------------------------------------- the checks, in order
+
+
+def check_scope(a: Approval, totals: ApprovalTotals) -> None:
+    """The payment's organisation is in the approver's subtree (read with the payment)."""
+    prefix = a.scope_prefix
+    if prefix is None or not a.payment.organisation.path.startswith(prefix):
+        raise OutOfScope(_("该慰问金不在您的管理范围内。"))
+
+
+def check_four_eyes(a: Approval, totals: ApprovalTotals) -> None:
+    p = a.payment
+    if a.by.pk in (p.created_by_id, p.submitted_by_id):
+        raise FourEyesViolation(_("起草或提交慰问金的人不能审批同一笔款项。"))
+    if a.second and a.by.pk == p.approved_by_id:
+        raise FourEyesViolation(_("复审须由一级审批人以外的另一人进行。"))
+
+
+def check_state(a: Approval, totals: ApprovalTotals) -> None:
+    p = a.payment
+    if p.status != PaymentStatus.SUBMITTED and not a.second:
+        raise InvalidTransition(
+            _("该慰问金当前状态为“%(status)s”，不能审批。") % {"status": p.get_status_display()}
+        )
+
+
+def check_level(a: Approval, totals: ApprovalTotals) -> None:
+    """First approval needs finance's permission; the second one the leader's."""
+    if a.second:
+        require_permission(
+            permissions.can_second_approve_payments(a.by),
+            _("金额超过二级审批起点，复审须由分管领导进行。"),
+        )
+    else:
+        require_permission(permissions.can_approve_payments(a.by), _("您没有一级审批的权限。"))
+
+
+def check_budget(a: Approval, totals: ApprovalTotals) -> None:
+    """Money is committed at the first approval: it must fit in what is left of the budget."""
+    if a.second:
+        return
+    p, campaign = a.payment, a.campaign
+    already = totals.campaign_committed(p)
+    if already + p.amount > campaign.budget:
+        raise BudgetExceeded(
+            _("活动预算 %(budget)s 元，已批准 %(already)s 元，余额不足以批准 %(amount)s 元。")
+            % {"budget": campaign.budget, "already": already, "amount": p.amount}
+        )
+
+
+def check_annual_cap(a: Approval, totals: ApprovalTotals) -> None:
+    if a.second:
+        return
+    raise_if_over_cap(a.payment, a.campaign, totals.person_year(a.payment))
+
+
+def check_hardship_file(a: Approval, totals: ApprovalTotals) -> None:
+    """Hardship payments only on a file in file and reviewed for the year (年度复核)."""
+    if a.second:
+        return
+    today = timezone.localdate()
+    raise_unless_current(totals.file_state(a.payment, today), today)
+
+
+ApprovalCheck = Callable[[Approval, ApprovalTotals], None]
+
+APPROVAL_CHECKS: list[ApprovalCheck] = [
+    check_scope,
+    check_four_eyes,
+    check_state,
+    check_level,
+    check_budget,
+    check_annual_cap,
+    check_hardship_file,
+]
+
+
+def run_approval_checks(a: Approval, totals: ApprovalTotals) -> None:
+    for check in APPROVAL_CHECKS:
+        check(a, totals)
+
+
+def grant_approval(a: Approval) -> list[str]:
+    """Set the approved state on the locked payment; returns the fields changed."""
+    p, now = a.payment, timezone.now()
+    if a.second:
+        p.status = PaymentStatus.SECOND_APPROVED
+        p.second_approved_by = a.by
+        p.second_approved_at = now
+        return ["status", "second_approved_by", "second_approved_at"]
+    p.status = PaymentStatus.APPROVED
+    p.approved_by = a.by
+    p.approved_at = now
+    return ["status", "approved_by", "approved_at"]
+
+
+def approval_reason(a: Approval) -> str:
+    """Stored in the source language (translated when shown), so the trail reads the same."""
+    return gettext_noop("二级审批通过") if a.second else gettext_noop("一级审批通过")
+
+
+def require_some_approval_permission(by) -> None:
+    require_permission(
+        permissions.can_approve_payments(by) or permissions.can_second_approve_payments(by),
+        _("您没有审批慰问金的权限。"),
+    )
+
+
+@logs_four_eyes_refusals
+def approve_payment(payment: Payment, *, by) -> Payment:
+    """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
+    require_some_approval_permission(by)
+    with transaction.atomic():
+        campaign = lock_campaign(payment.campaign_id)
+        p = lock_payment(payment.pk)
+        a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
+        if not a.second and p.status == PaymentStatus.SUBMITTED:
+            # The cap spans campaigns: serialise approvals for one person on the person row.
+            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
+        run_approval_checks(a, ApprovalTotals())
+        reason = approval_reason(a)
+        fields = grant_approval(a)
+        save_changed(p, fields, by=by, reason=reason)
+    copy_fields(payment, p, fields)
+    return payment
+
+
+__all__ = ["APPROVAL_CHECKS", "Approval", "ApprovalTotals", "approve_payment"]

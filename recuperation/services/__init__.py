@@ -1,0 +1,34 @@
+"""Every write of the recuperation app (see `setup` and `nominations`)."""
+
+from .common import covers
+from .nominations import (
+    approve_nomination,
+    can_be_replaced,
+    confirm_nomination,
+    decline_nomination,
+    is_eligible_for,
+    nominate,
+    nominate_replacement,
+    quota_for,
+    record_attendance,
+    reject_nomination,
+)
+from .setup import add_session, create_programme, set_quota, total_capacity
+
+__all__ = [
+    "add_session",
+    "approve_nomination",
+    "can_be_replaced",
+    "confirm_nomination",
+    "covers",
+    "create_programme",
+    "decline_nomination",
+    "is_eligible_for",
+    "nominate",
+    "nominate_replacement",
+    "quota_for",
+    "record_attendance",
+    "reject_nomination",
+    "set_quota",
+    "total_capacity",
+]
