@@ -13,6 +13,7 @@ urlpatterns = [
         views.timeline_export,
         name="timeline_export",
     ),
+    path("checkpoint/", views.latest_checkpoint, name="latest_checkpoint"),
     path("access/", views.access_log, name="access_log"),
     path("access/export/<str:fmt>/", views.access_log_export, name="access_log_export"),
     path("reports/", views.report_index, name="reports"),

@@ -333,3 +333,33 @@ def access_log_export(request, fmt):
                 return
 
     return export_response(fmt, "access-log", [str(h) for h in ACCESS_HEADER], rows())
+
+
+@audit_view()
+def latest_checkpoint(request):
+    """The newest checkpoint the worker stored, to keep outside the system (404 when none)."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    from .checkpoints import latest_stored_checkpoint
+
+    if not can_export_audit(request.user):
+        raise PermissionDenied
+    name = latest_stored_checkpoint()
+    if name is None:
+        raise Http404(_("还没有保存的审计检查点。"))
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        object_type="audits.checkpoint",
+        detail={"view": "checkpoint", "file": name},
+        request=request,
+    )
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/json",
+        as_attachment=True,
+        filename=name.rsplit("/", 1)[-1],
+    )
+    response["Cache-Control"] = "private, max-age=0, no-store"
+    return response

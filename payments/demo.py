@@ -18,7 +18,7 @@ from core.demo import DemoContext, register
 from core.history import attribute_change
 
 from . import permissions, services
-from .models import Campaign, CampaignStandard, CampaignStatus, PaymentMethod
+from .models import Campaign, CampaignStandard, CampaignStatus, Payment, PaymentMethod
 
 WARMTH_STANDARDS = [
     ("hardship", "deep", "1500.00"),
@@ -315,3 +315,69 @@ def seed_payments(ctx: DemoContext) -> None:
         current.pk,
     ]
     ctx.say(f"payments: 5 campaigns, {len(walked) + 6} payments, 2 batches")
+
+
+@register(order=31)
+def seed_season(ctx: DemoContext) -> None:
+    """Next year's 元旦春节 warmth campaign, allocated to the federation's unions (下拨), with
+    the officer's union part-way through its allocation."""
+    User = get_user_model()
+    given = ctx.data.get("users") or {}
+    users = {
+        n: given.get(n) or User.objects.filter(username=n).first()
+        for n in ("officer", "finance", "admin")
+    }
+    admin, officer, finance = users["admin"], users["officer"], users["finance"]
+    if not (admin and officer and finance) or not permissions.can_manage_campaigns(admin):
+        ctx.say("payments: users admin/officer/finance missing; season skipped")
+        return
+    year = ctx.today.year + 1
+    name = f"{year}年元旦春节送温暖"
+    if Campaign.objects.filter(name=name).exists():
+        ctx.say("payments: season campaign exists; skipped")
+        return
+    federation = finance.organisation
+    unions = list(federation.children.order_by("code"))
+    if officer.organisation not in unions or not unions:
+        ctx.say("payments: the officer's union is not below the federation; season skipped")
+        return
+    with transaction.atomic():
+        campaign = _campaign(
+            name,
+            year=year,
+            kind="warmth",
+            organisation=federation,
+            by=admin,
+            budget="600000.00",
+            standards=WARMTH_STANDARDS,
+            starts_on=datetime.date(year - 1, 12, 15),
+            ends_on=datetime.date(year, 2, 28),
+        )
+        share = (Decimal("540000") / len(unions)).quantize(Decimal("100"))
+        for union in unions:
+            amount = share if union != officer.organisation else Decimal("5000.00")
+            services.allocate_campaign(
+                campaign,
+                union,
+                by=admin,
+                amount=amount,
+                places=int(amount // 800),
+                reason="年度下拨",
+            )
+        scope = officer.organisation.path
+        taken = set(Payment.objects.filter(campaign=campaign).values_list("person_id", flat=True))
+        people = list(
+            Person.objects.filter(organisation__path__startswith=scope)
+            .exclude(bank_account="")
+            .exclude(pk__in=taken)
+            .order_by("pk")[:6]
+        )
+        for index, person in enumerate(people):
+            case = _case_for(person, CaseCategory.HARDSHIP, officer)
+            payment = services.draft_payment(case, campaign, by=officer)
+            if index < 5:
+                services.submit_payment(payment, by=officer)
+            if index < 3:
+                services.approve_payment(payment, by=finance)
+    ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
+    ctx.say(f"payments: {name} allocated to {len(unions)} unions")

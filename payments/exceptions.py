@@ -61,6 +61,14 @@ class BankResultInvalid(RuleViolation):
         self.problems = problems
 
 
+class AllocationExceeded(RuleViolation):
+    code = "allocation_exceeded"
+
+
+class AllocationInvalid(RuleViolation):
+    code = "allocation_invalid"
+
+
 class HardshipFileNotCurrent(RuleViolation):
     """Hardship payments go only to files in file (建档) and reviewed for the year (年度复核)."""
 

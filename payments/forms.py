@@ -77,3 +77,16 @@ class CampaignCopyForm(LabelsAboveMixin, forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("结束日期不能早于开始日期。"))
         return data
+
+
+class AllocationForm(LabelsAboveMixin, forms.Form):
+    organisation = forms.ModelChoiceField(label=_("下拨单位"), queryset=None)
+    amount = forms.DecimalField(
+        label=_("下拨金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0")
+    )
+    places = forms.IntegerField(label=_("名额"), min_value=0, max_value=1_000_000)
+    reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

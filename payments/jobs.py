@@ -8,12 +8,13 @@ from jobs.registry import job_handler
 from uploads.jobs import register
 
 from .transfers.exports import PAYMENTS_EXPORT
-from .transfers.flows import BANK_RESULT_IMPORT, CAMPAIGN_LIST_IMPORT
+from .transfers.flows import ALLOCATION_IMPORT, BANK_RESULT_IMPORT, CAMPAIGN_LIST_IMPORT
 
 EXPORT_KIND = "payments.export"
 
 register(CAMPAIGN_LIST_IMPORT)
 register(BANK_RESULT_IMPORT)
+register(ALLOCATION_IMPORT)
 
 
 @job_handler(EXPORT_KIND)

@@ -1,9 +1,11 @@
+from .allocations import Allocation
 from .batches import BatchLine, BatchLineResult, BatchStatus, DisbursementBatch
 from .campaigns import Campaign, CampaignKind, CampaignStandard, CampaignStatus, FundingSource
 from .payments import LIVE_STATUSES, Payment, PaymentMethod, PaymentStatus, ReferenceCounter
 
 __all__ = [
     "LIVE_STATUSES",
+    "Allocation",
     "BatchLine",
     "BatchLineResult",
     "BatchStatus",

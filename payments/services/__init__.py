@@ -4,6 +4,7 @@ One module per subject; this package re-exports them so callers write
 `payments.services.approve_payment` (the contract of DESIGN.md).
 """
 
+from .allocations import *  # noqa: F403
 from .approval import *  # noqa: F403
 from .batches import *  # noqa: F403
 from .campaigns import *  # noqa: F403

@@ -31,6 +31,7 @@ from cases.selectors import scope_path
 
 from .. import permissions
 from ..exceptions import (
+    AllocationExceeded,
     AnnualCapExceeded,
     BudgetExceeded,
     FourEyesViolation,
@@ -38,8 +39,10 @@ from ..exceptions import (
     NotPermitted,
     OutOfScope,
 )
-from ..models import Campaign, Payment, PaymentStatus
+from ..models import Allocation, Campaign, Payment, PaymentStatus
 from ..selectors import approval_totals
+from ..selectors_allocations import allocation_committed
+from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
     lock_campaign,
@@ -78,6 +81,8 @@ class ApprovalTotals:
 
     def __init__(self) -> None:
         self._loaded: tuple[Decimal, Decimal] | None = None
+        self._allocations: list[Allocation] | None = None
+        self._allocation_sums: dict[int, tuple[Decimal, int]] = {}
 
     def _load(self, payment: Payment) -> tuple[Decimal, Decimal]:
         if self._loaded is None:
@@ -92,8 +97,34 @@ class ApprovalTotals:
         """What the payment's person has been granted in the payment's year, all campaigns."""
         return self._load(payment)[1]
 
+    def allocation_for(self, payment: Payment) -> tuple[Allocation | None, bool]:
+        """The allocation covering the payment's union, and whether the campaign has any
+        (its allocations are read once, in one query, and matched by organisation path)."""
+        if self._allocations is None:
+            self._allocations = list(
+                Allocation.objects.filter(campaign_id=payment.campaign_id).select_related(
+                    "organisation"
+                )
+            )
+        path = payment.organisation.path
+        covering = next(
+            (a for a in self._allocations if path.startswith(a.organisation.path)), None
+        )
+        return covering, bool(self._allocations)
+
+    def allocation_committed(self, allocation: Allocation) -> tuple[Decimal, int]:
+        """Money and head count committed under an allocation (one query per allocation)."""
+        if allocation.pk not in self._allocation_sums:
+            self._allocation_sums[allocation.pk] = allocation_committed(allocation)
+        return self._allocation_sums[allocation.pk]
+
     def add(self, payment: Payment) -> None:
-        """A payment of the set was just first-approved (bulk path only)."""
+        """A payment of the set was just first-approved (bulk path only): subclasses call this
+        too, so the allocation sums already read stay current."""
+        allocation, _any = self.allocation_for(payment)
+        if allocation is not None and allocation.pk in self._allocation_sums:
+            money, heads = self._allocation_sums[allocation.pk]
+            self._allocation_sums[allocation.pk] = (money + payment.amount, heads + 1)
 
     def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
         """The hardship file of the payment's person on `on_date` (one query per payment here;
@@ -173,6 +204,23 @@ def check_budget(a: Approval, totals: ApprovalTotals) -> None:
         )
 
 
+def check_allocation(a: Approval, totals: ApprovalTotals) -> None:
+    """Once a campaign is allocated to unions (下拨), the first approval stops at the remaining
+    money and places of the allocation covering the payment's union; a union without one gets
+    nothing. A campaign without allocations keeps its one pooled budget."""
+    if a.second:
+        return
+    allocation, any_allocation = totals.allocation_for(a.payment)
+    if allocation is None:
+        if any_allocation:
+            raise AllocationExceeded(
+                _("活动“%(campaign)s”未向“%(union)s”下拨经费，不能审批。")
+                % {"campaign": a.campaign, "union": a.payment.organisation}
+            )
+        return
+    raise_if_over_allocation(a.payment, allocation, *totals.allocation_committed(allocation))
+
+
 def check_annual_cap(a: Approval, totals: ApprovalTotals) -> None:
     if a.second:
         return
@@ -195,6 +243,7 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_state,
     check_level,
     check_budget,
+    check_allocation,
     check_annual_cap,
     check_hardship_file,
 ]

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
@@ -28,6 +29,13 @@ def save_campaign(campaign: Campaign, *, by, reason: str = "") -> Campaign:
         raise NotPermitted(_("只有系统管理员可以配置慰问活动。"))
     if not campaign.pk:
         campaign.created_by = by
+    else:
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        allocated = campaign.allocations.aggregate(total=Sum("amount"))["total"] or 0
+        if campaign.budget < allocated:
+            raise CampaignInvalid(
+                _("已下拨 %(allocated)s 元，预算不能低于下拨合计。") % {"allocated": allocated}
+            )
     attribute_change(campaign, by=by, reason=reason)
     campaign.save()
     return campaign

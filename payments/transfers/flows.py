@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,8 +17,10 @@ from .. import permissions
 from ..exceptions import BankResultInvalid
 from ..models import BatchStatus
 from ..resources import read_result_file
-from ..selectors import batches_visible_to
+from ..selectors import batches_visible_to, campaigns_managed_by
 from ..services import check_bank_result, import_bank_result
+from .allocations import COLUMNS as ALLOCATION_COLUMNS
+from .allocations import check_allocation_file, import_allocations
 from .campaign_list import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -207,3 +210,74 @@ def _kind_of(data: bytes) -> str:
 
 CAMPAIGN_LIST_IMPORT = CampaignListImport()
 BANK_RESULT_IMPORT = BankResultImport()
+
+
+class AllocationImport(ImportFlow):
+    """The administrator's allocation table (下拨表) for one campaign."""
+
+    purpose = "allocations"
+    title = gettext_lazy("导入下拨表")
+    url_names = {
+        "upload": "payments:allocation_upload",
+        "preview": "payments:allocation_preview",
+        "confirm": "payments:allocation_confirm",
+        "errors": "payments:allocation_errors",
+    }
+    format_template = "payments/transfers/_allocation_format.html"
+    summary_template = "payments/transfers/_allocation_summary.html"
+    offer_again = False
+    preview_kind = "payments.preview_allocations"
+    apply_kind = "payments.import_allocations"
+
+    def allowed(self, user) -> bool:
+        return permissions.can_manage_campaigns(user)
+
+    def target_for(self, request, *, pk):
+        from core.scope import get_in_scope_or_404
+
+        return get_in_scope_or_404(campaigns_managed_by(request.user), request, pk=pk)
+
+    def target_in_job(self, key, user):
+        campaign = campaigns_managed_by(user).filter(pk=key).first()
+        if campaign is None:
+            raise RuleViolation(_("该活动不在您的管理范围内。"))
+        return campaign
+
+    def page_context(self, target):
+        return {
+            "campaign": target,
+            "subtitle": f"{target.name} · {target.organisation}",
+            "required": ALLOCATION_COLUMNS,
+        }
+
+    def count_rows(self, data):
+        return read_table(data, columns=ALLOCATION_COLUMNS).row_count
+
+    def check(self, data, *, filename, user, target, progress=None):
+        result = check_allocation_file(data, target)
+        return Checked(summary=result.summary(), errors=result.errors)
+
+    def apply(self, data, *, filename, user, target, progress=None):
+        result = import_allocations(data, target, by=user)
+        return Checked(summary=result.summary(), errors=result.errors, committed=not result.errors)
+
+    def confirm_text(self, summary):
+        return (
+            _("确认后将向 %(unions)s 个单位下拨合计 %(total_amount)s 元、%(total_places)s 个名额。")
+            % summary
+        )
+
+    def done_message(self, summary):
+        return (
+            _(
+                "下拨表已导入：%(unions)s 个单位，"
+                "合计 %(total_amount)s 元、%(total_places)s 个名额。"
+            )
+            % summary
+        )
+
+    def links(self, target):
+        return [(_("返回下拨"), reverse("payments:campaign_allocations", args=[target.pk]))]
+
+
+ALLOCATION_IMPORT = AllocationImport()

@@ -4,15 +4,45 @@ from django.urls import path
 
 from uploads import views as uploads
 
-from ..transfers.flows import BANK_RESULT_IMPORT
-from ..views import approvals, batches, campaigns, payments
+from ..transfers.flows import ALLOCATION_IMPORT, BANK_RESULT_IMPORT
+from ..views import allocations, approvals, batches, campaigns, payments
 
 bank_result = {"flow": BANK_RESULT_IMPORT}
+allocation_flow = {"flow": ALLOCATION_IMPORT}
 
 urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/copy/", campaigns.campaign_copy, name="campaign_copy"),
+    path(
+        "campaigns/<int:pk>/allocations/",
+        allocations.campaign_allocations,
+        name="campaign_allocations",
+    ),
+    path(
+        "campaigns/<int:pk>/allocations/import/",
+        uploads.upload,
+        allocation_flow,
+        name="allocation_upload",
+    ),
+    path(
+        "campaigns/<int:pk>/allocations/import/preview/<uuid:job>/",
+        uploads.preview,
+        allocation_flow,
+        name="allocation_preview",
+    ),
+    path(
+        "campaigns/<int:pk>/allocations/import/confirm/",
+        uploads.confirm,
+        allocation_flow,
+        name="allocation_confirm",
+    ),
+    path(
+        "campaigns/<int:pk>/allocations/import/errors/",
+        uploads.errors,
+        allocation_flow,
+        name="allocation_errors",
+    ),
     path("new/", payments.payment_create, name="payment_create"),
     path("<int:pk>/", payments.payment_detail, name="payment_detail"),
     path("<int:pk>/<slug:action>/", payments.payment_action, name="payment_action"),

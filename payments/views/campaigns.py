@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
+from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -13,10 +14,12 @@ from ..forms import CampaignCopyForm
 from ..selectors import (
     campaign_budget,
     campaign_list_for,
+    campaigns_managed_by,
     campaigns_visible_to,
     payments_visible_to,
 )
-from .common import paginate, query_without_page, refuse_auditor_posts, require
+from ..selectors_allocations import allocation_rows, allocations_visible_to
+from .common import PAGE_SIZE, paginate, query_without_page, refuse_auditor_posts, require
 
 
 @login_required
@@ -42,7 +45,6 @@ def campaign_detail(request, pk: int):
         payments_visible_to(request.user)
         .filter(campaign=campaign)
         .select_related("person", "organisation")
-        .order_by("-created_at", "-id")
     )
     return render(
         request,
@@ -51,9 +53,12 @@ def campaign_detail(request, pk: int):
             "campaign": campaign,
             "budget": campaign_budget(campaign),
             "standards": campaign.standards.all(),
-            "page": paginate(request, payments),
-            "query": query_without_page(request),
-            "can_manage": permissions.can_manage_campaigns(request.user),
+            "allocation_rows": allocation_rows(
+                list(allocations_visible_to(request.user, campaign))
+            ),
+            "page": keyset_page(request, payments, ("-created_at", "-id"), PAGE_SIZE),
+            "can_manage": permissions.can_manage_campaigns(request.user)
+            and campaigns_managed_by(request.user).filter(pk=campaign.pk).exists(),
             "can_batch": permissions.can_manage_batches(request.user),
         },
     )

@@ -9,8 +9,13 @@ from django.db import connection
 from accounts.roles import Role
 from core.errors import RuleViolation
 from payments import services
-from payments.exceptions import BudgetExceeded, DuplicateLivePayment, InvalidTransition
-from payments.models import Payment, PaymentStatus
+from payments.exceptions import (
+    AllocationExceeded,
+    BudgetExceeded,
+    DuplicateLivePayment,
+    InvalidTransition,
+)
+from payments.models import Allocation, Payment, PaymentStatus
 from payments.selectors import campaign_budget
 from tests.factories import make_user
 
@@ -176,3 +181,37 @@ def test_two_campaigns_approving_one_person_at_once_keep_the_annual_cap(
     assert sorted(type(r).__name__ for r in results) == ["AnnualCapExceeded", "Payment"]
     assert any(isinstance(r, AnnualCapExceeded) for r in results)
     assert Payment.objects.filter(person=case.person, status=PaymentStatus.APPROVED).count() == 1
+
+
+def test_twenty_approvals_against_a_unions_allocation_for_five(
+    federation, union_a, union_b, officer, finance, administrator
+):
+    """The budget would hold all twenty; union A's allocation holds five, whatever the timing."""
+    campaign = CampaignFactory(
+        organisation=federation, created_by=administrator, budget=Decimal("100000.00")
+    )
+    services.allocate_campaign(campaign, union_a, by=administrator, amount="2500", places=20)
+    services.allocate_campaign(campaign, union_b, by=administrator, amount="50000", places=50)
+    payments = []
+    for _ in range(20):
+        payment = services.draft_payment(case_in(union_a, officer=officer), campaign, by=officer)
+        services.submit_payment(payment, by=officer)
+        payments.append(payment)
+    raiser = make_user(Role.ADMINISTRATOR, federation, username="raiser")
+    workers = [lambda p=p: services.approve_payment(p, by=finance) for p in payments]
+    # An administrator lowering the allocation races the approvals too.
+    workers.append(
+        lambda: services.allocate_campaign(
+            campaign, union_a, by=raiser, amount="2500", places=5, reason="压缩名额"
+        )
+    )
+
+    results = race(workers)
+
+    refused = [r for r in results[:20] if isinstance(r, Exception)]
+    assert all(isinstance(r, AllocationExceeded) for r in refused), refused
+    assert len(refused) == 15
+    approved = Payment.objects.filter(status=PaymentStatus.APPROVED)
+    assert approved.count() == 5 and sum(p.amount for p in approved) == Decimal("2500.00")
+    assert not isinstance(results[20], Exception), results[20]
+    assert Allocation.objects.get(campaign=campaign, organisation=union_a).places == 5

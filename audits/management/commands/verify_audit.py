@@ -1,10 +1,17 @@
-"""`manage.py verify_audit`: exit 0 when the history is intact, else 1 naming what is wrong."""
+"""`manage.py verify_audit`: exit 0 when the history is intact, else 1 naming what is wrong.
 
+With `--checkpoint FILE` it also fails when the chains are shorter than, or differ from, that
+checkpoint (see `audits.checkpoints`), or an audited table holds fewer rows than it recorded.
+"""
+
+import itertools
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.chain import seal_pending, verify
+from audits.checkpoints import CheckpointUnreadable, checkpoint_problems, loads
 
 
 class Command(BaseCommand):
@@ -18,17 +25,33 @@ class Command(BaseCommand):
             "checked against their digests).",
         )
         parser.add_argument(
+            "--checkpoint",
+            help="A checkpoint file (audit_checkpoint --out): the chains must reach it unchanged.",
+        )
+        parser.add_argument(
             "--max-problems", type=int, default=20, help="Stop after this many problems."
         )
 
-    def handle(self, *args, no_seal=False, max_problems=20, **options):
+    def handle(self, *args, no_seal=False, max_problems=20, checkpoint=None, **options):
         started = time.monotonic()
+        expected = None
+        if checkpoint:
+            try:
+                expected = loads(Path(checkpoint).read_bytes())
+            except (OSError, CheckpointUnreadable) as exc:
+                raise CommandError(
+                    f"cannot read checkpoint {checkpoint}: {exc}", returncode=2
+                ) from None
         if not no_seal:
             sealed = seal_pending()
             if sealed:
                 self.stdout.write(f"sealed {sealed} pending rows")
         problems = []
-        for problem in verify(seal=False):
+        found = verify(seal=False)
+        if expected is not None:
+            # The checkpoint first: a rolled-back tail is invisible to the chain itself.
+            found = itertools.chain(checkpoint_problems(expected), found)
+        for problem in found:
             problems.append(problem)
             if len(problems) >= max_problems:
                 break

@@ -1,0 +1,104 @@
+"""Reads of a campaign's allocations (下拨): which allocation covers a payment, and the per-union
+table of the campaign page (分配 / 待审 / 已审 / 已发 / 余额 / 名额).
+
+An allocation covers its union's subtree, so a payment belongs to the allocation whose union's
+path is a prefix of the payment's organisation path (allocations of a campaign never overlap).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from cases.selectors import scope_path
+
+from .models import Allocation, Campaign, Payment, PaymentStatus
+from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _ancestor_ids, _cents, _money_sum
+
+
+@dataclass
+class AllocationRow:
+    """One union's line on the campaign page; money in yuan, places as head counts."""
+
+    allocation: Allocation
+    submitted: Decimal = ZERO
+    approved: Decimal = ZERO
+    paid: Decimal = ZERO
+    places_used: int = 0
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocation.amount - self.approved - self.paid
+
+    @property
+    def places_left(self) -> int:
+        return self.allocation.places - self.places_used
+
+
+def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
+    """The campaign's allocations a user may see: those of unions in the user's subtree, and the
+    allocation of a union above the user that covers the user's own union."""
+    prefix = scope_path(user)
+    qs = Allocation.objects.filter(campaign=campaign).select_related("organisation")
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs.order_by("organisation__path")
+    return qs.filter(
+        Q(organisation__path__startswith=prefix) | Q(organisation_id__in=_ancestor_ids(prefix))
+    ).order_by("organisation__path")
+
+
+def allocation_committed(
+    allocation: Allocation, *, exclude_pk: int | None = None
+) -> tuple[Decimal, int]:
+    """Money and head count committed (approved to paid) under an allocation, in one query."""
+    qs = Payment.objects.filter(
+        campaign_id=allocation.campaign_id,
+        organisation__path__startswith=allocation.organisation.path,
+        status__in=COMMITTED,
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    totals = qs.aggregate(total=_money_sum(Q()), count=Count("id"))
+    return _cents(totals["total"]), totals["count"]
+
+
+def allocation_rows(allocations: list[Allocation]) -> list[AllocationRow]:
+    """The per-union figures of a campaign's allocations in one query, whatever their number.
+
+    The payments are summed per organisation and status in the database and each sum is added
+    to the allocation whose union's path prefixes the organisation's path.
+    """
+    rows = [AllocationRow(a) for a in allocations]
+    if not rows:
+        return rows
+    by_path = sorted(rows, key=lambda r: len(r.allocation.organisation.path), reverse=True)
+    sums = (
+        Payment.objects.filter(campaign_id=allocations[0].campaign_id)
+        .filter(status__in=(PaymentStatus.SUBMITTED, *COMMITTED))
+        .values("organisation__path", "status")
+        .annotate(total=Sum("amount"), count=Count("id"))
+    )
+    for entry in sums:
+        row = next(
+            (
+                r
+                for r in by_path
+                if entry["organisation__path"].startswith(r.allocation.organisation.path)
+            ),
+            None,
+        )
+        if row is None:
+            continue
+        total = _cents(entry["total"] or 0)
+        status = entry["status"]
+        if status == PaymentStatus.SUBMITTED:
+            row.submitted += total
+            continue
+        row.places_used += entry["count"]
+        if status in COMMITTED_UNPAID:
+            row.approved += total
+        else:
+            row.paid += total
+    return rows
