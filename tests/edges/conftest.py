@@ -1,4 +1,4 @@
-"""Fixtures of the other suites (payments, letters, recuperation, attachments) the edge tests use."""
+"""Fixtures of other suites (payments, letters, recuperation, attachments) used here."""
 
 from tests.cases.conftest import private_storage  # noqa: F401
 from tests.letters.conftest import fake_pdf  # noqa: F401
