@@ -24,9 +24,7 @@ def _upload_result(client, batch, content: bytes):
     )
 
 
-def test_a_result_file_far_longer_than_the_batch_is_refused_before_any_work(
-    client, walk, finance
-):
+def test_a_result_file_far_longer_than_the_batch_is_refused_before_any_work(client, walk, finance):
     batch = _sent_batch(walk, finance)
     rows = "".join(f"P2026{n:06d},成功,SN{n},\n" for n in range(5_000))
     client.force_login(finance)
