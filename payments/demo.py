@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cases.models import Case, CaseCategory, CaseStatus, Person
+from cases.notices import notify_due_casework
 from core.demo import DemoContext, register
 from core.history import attribute_change
 
@@ -361,4 +362,8 @@ def seed_season(ctx: DemoContext) -> None:
             if index < 3:
                 services.approve_payment(payment, by=finance)
     ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
-    ctx.say(f"payments: {name} allocated to {len(unions)} unions")
+    follow_ups, reviews = notify_due_casework(ctx.today)
+    ctx.say(
+        f"payments: {name} allocated to {len(unions)} unions; "
+        f"{follow_ups + reviews} casework reminders"
+    )

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 from cases.models import Person
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
@@ -276,8 +276,11 @@ def approve_payment(payment: Payment, *, by) -> Payment:
             list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 
