@@ -2,8 +2,11 @@
 
 Installed after every `migrate` (post_migrate), idempotently, for the table of every model that
 keeps history — so models given history later are covered without a migration of this app — and
-for the audit tables. TRUNCATE is not refused: test databases are flushed with it, and only the
-database owner can run it (the application's role should not own the tables in production).
+for the audit tables. TRUNCATE is refused by a statement-level trigger on every one of those
+tables, unless the session says `SET relief.allow_truncate = 'on'` on purpose: the test
+settings do (test databases are flushed with TRUNCATE), and so do `seed_demo --reset` and a
+restore into a database that is being replaced. The chain head only moves forward. A database
+owner can still switch triggers off; what that hides, the external checkpoints reveal.
 """
 
 from django.db import connections
@@ -11,6 +14,8 @@ from django.db import connections
 from .chain import history_tables
 
 TRIGGER = "relief_audit_protect"
+TRUNCATE_TRIGGER = "relief_audit_no_truncate"
+ALLOW_TRUNCATE = "relief.allow_truncate"
 
 REFUSE = """
 CREATE OR REPLACE FUNCTION relief_audit_refuse() RETURNS trigger AS $$
@@ -34,15 +39,29 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 """
 
-# The chain head only moves forward and is never removed.
+# The chain head only moves forward (a new digest only with a higher sequence number) and is
+# never removed.
 FORWARD_ONLY = """
 CREATE OR REPLACE FUNCTION relief_audit_forward_only() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP = 'UPDATE' AND NEW.name = OLD.name AND NEW.seq >= OLD.seq THEN
+  IF TG_OP = 'UPDATE' AND NEW.name = OLD.name
+     AND (NEW.seq > OLD.seq OR (NEW.seq = OLD.seq AND NEW.digest = OLD.digest)) THEN
     RETURN NEW;
   END IF;
   RAISE EXCEPTION 'audit: % on %.% is not allowed (the chain only grows)',
     TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END $$ LANGUAGE plpgsql;
+"""
+
+
+NO_TRUNCATE = f"""
+CREATE OR REPLACE FUNCTION relief_audit_no_truncate() RETURNS trigger AS $$
+BEGIN
+  IF coalesce(current_setting('{ALLOW_TRUNCATE}', true), '') = 'on' THEN
+    RETURN NULL;
+  END IF;
+  RAISE EXCEPTION 'audit: TRUNCATE of %.% is not allowed (history is append-only)',
+    TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END $$ LANGUAGE plpgsql;
 """
 
@@ -70,6 +89,7 @@ def install_triggers(sender=None, using: str = "default", **kwargs) -> None:
         cursor.execute(REFUSE)
         cursor.execute(SEAL_ONLY)
         cursor.execute(FORWARD_ONLY)
+        cursor.execute(NO_TRUNCATE)
         for table, function in sorted(protected_tables().items()):
             if table not in existing:
                 continue
@@ -78,4 +98,9 @@ def install_triggers(sender=None, using: str = "default", **kwargs) -> None:
             cursor.execute(  # noqa: S608 — table names come from the models, quoted
                 f"CREATE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quoted} "
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            )
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TRUNCATE_TRIGGER} ON {quoted}")
+            cursor.execute(
+                f"CREATE TRIGGER {TRUNCATE_TRIGGER} BEFORE TRUNCATE ON {quoted} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION relief_audit_no_truncate()"
             )

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from .models import Case, CaseCategory, CaseStatus, ClosingReason, Visit
@@ -168,13 +168,22 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 @dataclass
+class FollowUp:
+    """A visit whose follow-up is due, with how many days ago it fell due (0: not yet)."""
+
+    visit: Visit
+    days_overdue: int
+
+
+@dataclass
 class Dashboard:
     my_open_cases: list[Case]
     my_open_count: int
     overdue_cases: list[Case]
     overdue_count: int
-    follow_ups: list[Visit]
+    follow_ups: list[FollowUp]
     follow_up_count: int
+    overdue_follow_up_count: int
     month_visits: list[Visit]
     month_visit_count: int
     today: datetime.date
@@ -184,13 +193,14 @@ class Dashboard:
 DASHBOARD_ROWS = 10
 
 
-def pending_follow_ups(user, today: datetime.date, until: datetime.date) -> QuerySet[Visit]:
-    """Follow-ups due in [today, until] on live cases, not yet done by a later visit."""
+def pending_follow_ups(user, until: datetime.date) -> QuerySet[Visit]:
+    """Follow-ups due by `until` on live cases, not yet done by a later visit — the missed ones
+    included: a follow-up whose date passed without a visit stays on the list, first, until
+    someone visits."""
     later_visit = Visit.objects.filter(case=OuterRef("case"), visit_date__gt=OuterRef("visit_date"))
     return (
         visits_visible_to(user)
         .filter(
-            follow_up_on__gte=today,
             follow_up_on__lte=until,
             case__status__in=LIVE_STATUSES,
         )
@@ -207,7 +217,14 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
     cases = case_list_for(user)
     mine = cases.filter(opened_by=user, status__in=LIVE_STATUSES).order_by("opened_at", "id")
     overdue = review_overdue(cases).order_by("last_verified_on", "id")
-    follow_ups = pending_follow_ups(user, today, until)
+    follow_ups = pending_follow_ups(user, until)
+    follow_up_counts = follow_ups.aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(follow_up_on__lt=today))
+    )
+    shown_follow_ups = [
+        FollowUp(visit, max((today - (visit.follow_up_on or today)).days, 0))
+        for visit in follow_ups[:DASHBOARD_ROWS]
+    ]
     month = (
         visits_visible_to(user)
         .filter(visit_date__gte=month_start, visit_date__lte=today)
@@ -219,8 +236,9 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
         my_open_count=mine.count(),
         overdue_cases=list(overdue[:DASHBOARD_ROWS]),
         overdue_count=overdue.count(),
-        follow_ups=list(follow_ups[:DASHBOARD_ROWS]),
-        follow_up_count=follow_ups.count(),
+        follow_ups=shown_follow_ups,
+        follow_up_count=follow_up_counts["total"],
+        overdue_follow_up_count=follow_up_counts["overdue"],
         month_visits=list(month[:DASHBOARD_ROWS]),
         month_visit_count=month.count(),
         today=today,

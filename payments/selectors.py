@@ -1,7 +1,7 @@
 """Every read of campaigns, payments and batches starts here, so the scope cannot be forgotten.
 
-Payments carry their organisation (copied from the case), so the scope is one indexed prefix
-filter on the organisation path, as in `cases.selectors`.
+Payments carry their organisation (copied from the case), so the scope is one indexed
+`organisation_id IN (…)` filter, resolved as in `cases.selectors`.
 """
 
 import datetime
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors import scope_path
+from cases.selectors import scope_path, scoped_by_organisation
 
 from .models import (
     BatchLine,
@@ -43,11 +43,7 @@ def _ancestor_ids(path: str) -> list[int]:
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return Payment.objects.none()
-    qs = Payment.objects.all()
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return scoped_by_organisation(Payment.objects.all(), user)
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -73,11 +69,8 @@ def campaigns_managed_by(user) -> QuerySet[Campaign]:
 
 
 def batches_visible_to(user) -> QuerySet[DisbursementBatch]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return DisbursementBatch.objects.none()
     qs = DisbursementBatch.objects.select_related("campaign", "organisation", "created_by")
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return scoped_by_organisation(qs, user)
 
 
 def campaigns_for_case(case: Case) -> QuerySet[Campaign]:

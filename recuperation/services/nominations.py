@@ -330,7 +330,9 @@ def confirm_nomination(nomination: Nomination, *, by) -> Nomination:
 
 
 @transaction.atomic
-def decline_nomination(nomination: Nomination, *, by, reason: str) -> Nomination:
+def decline_nomination(
+    nomination: Nomination, *, by, reason: str, today: datetime.date | None = None
+) -> Nomination:
     """The person gives the place up (before the session); it can then be refilled."""
     if not (reason or "").strip():
         raise ReasonRequired(_("请写明本人放弃的原因。"))
@@ -338,7 +340,7 @@ def decline_nomination(nomination: Nomination, *, by, reason: str) -> Nomination
     current = lock_nomination(nomination.pk)
     _require_union_officer(current, by)
     _require_state(current, NominationStatus.APPROVED, NominationStatus.CONFIRMED)
-    if timezone.localdate() > session.ends_on:
+    if (today or timezone.localdate()) > session.ends_on:
         raise InvalidTransition(_("批次已经结束，请登记参加情况。"))
     current.status = NominationStatus.DECLINED
     current.reason = reason.strip()
