@@ -84,7 +84,8 @@ def _finish(job: Job, status: str, message: str, result: JobResult | None = None
                 job.done = job.total or job.done
             job.status, job.message, job.finished_at = status, message, timezone.now()
             job.save()
-            transaction.on_commit(lambda: _tell_owner(job))
+            # In the same transaction: the owner hears of exactly the finish that was recorded.
+            _tell_owner(job)
             return job
     finally:
         if result is not None and result.path:

@@ -179,7 +179,7 @@ def test_mark_all_read(client, officer):
 
 def test_the_top_bar_asks_for_the_count_after_the_page(client, officer):
     client.force_login(officer)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert reverse("notifications:badge") in page and 'hx-trigger="load"' in page
 
 
