@@ -53,10 +53,10 @@ def payment_rejected(payment: Payment, *, by) -> None:
         NotificationKind.PAYMENT_REJECTED,
         gettext_noop(
             "慰问金 %(reference)s（%(person)s，%(amount)s 元）被驳回：%(reason)s。"
-            "可修改后重新起草。"
+            "可修改后重新提交。"
         ),
         {**_params(p), "reason": p.rejection_reason},
-        link=f"{reverse('payments:payment_create')}?case={p.case_id}",
+        link=reverse("payments:payment_resubmit", args=[p.pk]),
     )
 
 

@@ -258,3 +258,26 @@ def batchable_payments(user, campaign: Campaign) -> QuerySet[Payment]:
 
 def batch_lines(batch: DisbursementBatch) -> QuerySet[BatchLine]:
     return batch.lines.select_related("payment", "payment__person", "payment__organisation")
+
+
+MY_PAYMENT_STATES = {
+    "rejected": (PaymentStatus.REJECTED,),
+    "in_review": (PaymentStatus.SUBMITTED,),
+    "draft": (PaymentStatus.DRAFT,),
+}
+
+
+def my_payments(user) -> QuerySet[Payment]:
+    """Payments the user drafted or submitted, in scope: the officer's own follow-up list."""
+    return payments_visible_to(user).filter(Q(created_by=user) | Q(submitted_by=user))
+
+
+def my_payment_counts(user) -> dict[str, int]:
+    """How many of the user's payments are rejected, waiting for approval and still drafts —
+    one query, for the dashboard."""
+    return my_payments(user).aggregate(
+        **{
+            key: Count("id", filter=Q(status__in=states))
+            for key, states in MY_PAYMENT_STATES.items()
+        }
+    )

@@ -19,6 +19,7 @@ from ..forms import PaymentDraftForm
 from ..models import PaymentMethod, PaymentStatus
 from ..selectors import campaigns_for_case, payments_visible_to, standard_amount_for
 from .common import refuse_auditor_posts, require
+from .mine import resubmit_form_for
 
 
 @login_required
@@ -159,6 +160,7 @@ def payment_detail(request, pk: int):
             "history": _history_rows(payment),
             "actions": available_actions(request.user, payment),
             "needs_second": payment.amount > payment.campaign.second_approval_threshold,
+            "resubmit_form": resubmit_form_for(request.user, payment),
         },
     )
 

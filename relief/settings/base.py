@@ -244,7 +244,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"HardshipLevelEnum": "cases.models.HardshipLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "HardshipLevelEnum": "cases.models.HardshipLevel",
+        "VisitKindEnum": "cases.models.VisitKind",
+        "CampaignKindEnum": "payments.models.CampaignKind",
+    },
 }
 
 # One date, date-time and number style in both languages (core/formats/).

@@ -45,7 +45,7 @@ def test_a_submitted_payment_tells_the_approvers_over_its_union_only(
     assert texts(finance_b) == [] and texts(officer) == []
 
 
-def test_a_rejection_tells_the_drafter_the_reason_with_a_link_to_draft_again(
+def test_a_rejection_tells_the_drafter_the_reason_with_a_link_to_resubmit(
     submitted, officer, finance, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +54,7 @@ def test_a_rejection_tells_the_drafter_the_reason_with_a_link_to_draft_again(
         recipient=officer, kind=NotificationKind.PAYMENT_REJECTED
     )
     assert "缺少走访记录" in notification.text
-    assert notification.link == f"{reverse('payments:payment_create')}?case={submitted.case_id}"
+    assert notification.link == reverse("payments:payment_resubmit", args=[submitted.pk])
 
 
 def test_an_approval_above_the_threshold_tells_the_leader(
