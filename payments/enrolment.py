@@ -4,19 +4,21 @@ optionally submit) them in a background job through the same `draft_payment` / `
 as single drafting.
 
 The preview reads everything it needs in a fixed number of queries (cases, standards, live
-payments, year totals), whatever the number of people. "File not approved" uses the case-state
-rule until `cases.selectors.person_has_current_file` exists: a hardship case must be verified
-(已核实) before money is drafted on it.
+payments, year totals, current hardship files), whatever the number of people. "File not
+approved" is the hardship engineer's rule (`cases.selectors.current_files`, the set form of
+`person_has_current_file`): a hardship payment needs a file in file and reviewed for the year,
+which approval enforces too.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, CaseStatus, Organisation
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, current_files
 from core.errors import RuleViolation
 
 from . import services
@@ -118,6 +120,11 @@ def preview_enrolment(user, campaign: Campaign, filters: Filters) -> Preview:
         .annotate(total=Sum("amount"))
         .values_list("person_id", "total")
     )
+    filed = set(
+        current_files(timezone.localdate())
+        .filter(person_id__in=person_ids)
+        .values_list("person_id", flat=True)
+    )
     preview = Preview(allocations=allocation_rows(list(allocations_visible_to(user, campaign))))
     for case in cases:
         standard = standards.get((case.category, case.hardship_level)) or standards.get(
@@ -126,8 +133,8 @@ def preview_enrolment(user, campaign: Campaign, filters: Filters) -> Preview:
         already = Decimal(year_totals.get(case.person_id) or 0)
         if case.person_id in live:
             reason = _("本活动中已有一笔有效的慰问金")
-        elif case.category == CaseCategory.HARDSHIP and case.status != CaseStatus.VERIFIED:
-            reason = _("困难档案未审批（个案尚未核实）")
+        elif case.category == CaseCategory.HARDSHIP and case.person_id not in filed:
+            reason = _("困难档案未审批（未在档或未完成本年度复核）")
         elif standard is None:
             reason = _("本活动没有该类别的标准金额")
         elif already + standard > campaign.annual_cap:

@@ -26,7 +26,7 @@ from cases.forms.casework import (
 )
 from cases.idnumbers import normalise_id_number
 from cases.models import CaseStatus
-from cases.permissions import can_work_cases, require
+from cases.permissions import can_approve_files, can_work_cases, require
 from cases.selectors import attachments_visible_to, people_visible_to, scope_path
 from cases.selectors_casework import (
     case_detail_for,
@@ -98,6 +98,7 @@ def case_detail(request, pk: int):
             "verify_form": VerifyCaseForm() if can_work else None,
             "close_form": CloseCaseForm() if can_work else None,
             "reopen_form": ReopenCaseForm() if can_work else None,
+            "can_approve_file": can_approve_files(request.user),
         },
     )
 

@@ -1,7 +1,8 @@
 """Approving payments: the one place where every approval rule lives.
 
 `approve_payment` (one payment) runs the checks of `APPROVAL_CHECKS` in order on the locked
-payment: role and scope → four-eyes → state → the approver's level → budget → annual cap. Each
+payment: role and scope → four-eyes → state → the approver's level → budget → annual cap →
+the hardship file (in file, reviewed for the year). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
 one more such function added to `APPROVAL_CHECKS` — the bulk approval runs the same list, so a
@@ -14,6 +15,7 @@ row(s), then the person row(s) (the annual cap spans campaigns, so two approvals
 in different campaigns serialise on the person).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +50,7 @@ from .common import (
     logs_four_eyes_refusals,
     save_changed,
 )
+from .hardship_files import FileState, file_states, raise_unless_current
 
 
 @dataclass
@@ -122,6 +125,11 @@ class ApprovalTotals:
         if allocation is not None and allocation.pk in self._allocation_sums:
             money, heads = self._allocation_sums[allocation.pk]
             self._allocation_sums[allocation.pk] = (money + payment.amount, heads + 1)
+
+    def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
+        """The hardship file of the payment's person on `on_date` (one query per payment here;
+        the bulk path can read `file_states` once for the whole set)."""
+        return file_states([payment.case_id], on_date)[payment.case_id]
 
 
 def require_permission(allowed: bool, message) -> None:
@@ -219,6 +227,14 @@ def check_annual_cap(a: Approval, totals: ApprovalTotals) -> None:
     raise_if_over_cap(a.payment, a.campaign, totals.person_year(a.payment))
 
 
+def check_hardship_file(a: Approval, totals: ApprovalTotals) -> None:
+    """Hardship payments only on a file in file and reviewed for the year (年度复核)."""
+    if a.second:
+        return
+    today = timezone.localdate()
+    raise_unless_current(totals.file_state(a.payment, today), today)
+
+
 ApprovalCheck = Callable[[Approval, ApprovalTotals], None]
 
 APPROVAL_CHECKS: list[ApprovalCheck] = [
@@ -229,6 +245,7 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_budget,
     check_allocation,
     check_annual_cap,
+    check_hardship_file,
 ]
 
 

@@ -28,7 +28,9 @@ def people(union_a, union_b, officer, officer_b, campaign):
     ok = [verified_case(union_a, officer, name=f"甲{n}") for n in range(3)]
     ward_case = verified_case(ward, officer, name="后勤乙", is_model_worker=True)
     unverified = CaseFactory(
-        person=PersonFactory(organisation=union_a, name="未核实丙"), opened_by=officer
+        person=PersonFactory(organisation=union_a, name="未核实丙"),
+        opened_by=officer,
+        file_stage="",
     )
     has_payment = verified_case(union_a, officer, name="已领丁")
     services.draft_payment(has_payment, campaign, by=officer)
@@ -91,7 +93,7 @@ def test_the_preview_counts_totals_and_names_every_skipped_person_with_the_reaso
     assert preview.allocation_left == Decimal("1200.00")
     reasons = {s.case.person.name: s.reason for s in preview.skipped}
     assert reasons == {
-        "未核实丙": "困难档案未审批（个案尚未核实）",
+        "未核实丙": "困难档案未审批（未在档或未完成本年度复核）",
         "已领丁": "本活动中已有一笔有效的慰问金",
         "超限戊": "超过每人年度上限：2026 年已获 2800.00 元",
     }
