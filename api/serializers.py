@@ -291,3 +291,21 @@ class HistoryEntrySerializer(serializers.Serializer):
     kind = serializers.CharField()
     reason = serializers.CharField()
     changes = HistoryChangeSerializer(many=True)
+
+
+class AllocationSerializer(serializers.Serializer):
+    """A union's allocation (下拨) of a campaign with the page's figures."""
+
+    id = serializers.IntegerField(source="allocation.pk")
+    organisation = serializers.IntegerField(source="allocation.organisation_id")
+    organisation_name = serializers.CharField(source="allocation.organisation.name")
+    amount = serializers.DecimalField(
+        source="allocation.amount", max_digits=12, decimal_places=2, label=_("下拨金额（元）")
+    )
+    places = serializers.IntegerField(source="allocation.places", label=_("名额"))
+    submitted = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("待审"))
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已审"))
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已发"))
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("余额"))
+    places_used = serializers.IntegerField()
+    places_left = serializers.IntegerField()

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -36,6 +36,25 @@ COMMITTED_UNPAID = (
     PaymentStatus.FAILED,
 )
 COMMITTED = (*COMMITTED_UNPAID, PaymentStatus.PAID)
+
+
+def fully_approved_q(prefix: str = "") -> Q:
+    """Payments whose every required approval is given (and later states): a first-approved
+    payment above its campaign's threshold still waits for the leader, so it is not."""
+    return Q(
+        **{
+            f"{prefix}status__in": (
+                PaymentStatus.SECOND_APPROVED,
+                PaymentStatus.IN_BATCH,
+                PaymentStatus.PAID,
+            )
+        }
+    ) | Q(
+        **{
+            f"{prefix}status": PaymentStatus.APPROVED,
+            f"{prefix}amount__lte": F(f"{prefix}campaign__second_approval_threshold"),
+        }
+    )
 
 
 def _ancestor_ids(path: str) -> list[int]:
