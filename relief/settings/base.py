@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,6 +176,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle and absolute session limits (accounts.sessions); the cookie never outlives the latter.
+RELIEF_SESSION_IDLE_SECONDS = int(os.environ.get("RELIEF_SESSION_IDLE_SECONDS", 30 * 60))
+RELIEF_SESSION_MAX_SECONDS = int(os.environ.get("RELIEF_SESSION_MAX_SECONDS", 12 * 60 * 60))
+SESSION_COOKIE_AGE = RELIEF_SESSION_MAX_SECONDS
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
