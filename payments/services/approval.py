@@ -29,7 +29,7 @@ from django.utils.translation import gettext_noop
 from cases.models import Person
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
@@ -307,8 +307,11 @@ def approve_payment(payment: Payment, *, by) -> Payment:
             p.person = Person.objects.select_for_update().get(pk=p.person_id)
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 
