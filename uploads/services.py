@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
 
+from .flow import max_upload_bytes
 from .models import TOKEN_SALT, PendingUpload
 
-# Defaults, each overridable in settings: 20 MB holds about 200,000 roster rows as CSV.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_LIFETIME = datetime.timedelta(hours=24)
 
 
@@ -23,10 +22,6 @@ class UploadRefused(RuleViolation):
     """The file as a whole cannot be taken (missing, too large, expired, changed)."""
 
     code = "upload_refused"
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "RELIEF_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
 def receive(uploaded_file, *, limit: int | None = None) -> bytes:
