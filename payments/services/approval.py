@@ -29,17 +29,18 @@ from django.utils.translation import gettext_noop
 from cases.models import Person
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
     BudgetExceeded,
+    CampaignNotOpen,
     FourEyesViolation,
     InvalidTransition,
     NotPermitted,
     OutOfScope,
 )
-from ..models import Allocation, Campaign, Payment, PaymentStatus
+from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
 from ..selectors_allocations import allocation_committed
 from .allocations import raise_if_over_allocation
@@ -51,6 +52,7 @@ from .common import (
     save_changed,
 )
 from .hardship_files import FileState, file_states, raise_unless_current
+from .payee import take_payee_snapshot
 
 
 @dataclass
@@ -180,6 +182,15 @@ def check_state(a: Approval, totals: ApprovalTotals) -> None:
         )
 
 
+def check_campaign_open(a: Approval, totals: ApprovalTotals) -> None:
+    """A closed (or not yet open) campaign commits no more money."""
+    if a.campaign.status != CampaignStatus.OPEN:
+        raise CampaignNotOpen(
+            _("活动“%(name)s”未在进行中（%(status)s），不能审批。")
+            % {"name": a.campaign.name, "status": a.campaign.get_status_display()}
+        )
+
+
 def check_level(a: Approval, totals: ApprovalTotals) -> None:
     """First approval needs finance's permission; the second one the leader's."""
     if a.second:
@@ -241,6 +252,7 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_scope,
     check_four_eyes,
     check_state,
+    check_campaign_open,
     check_level,
     check_budget,
     check_allocation,
@@ -265,7 +277,8 @@ def grant_approval(a: Approval) -> list[str]:
     p.status = PaymentStatus.APPROVED
     p.approved_by = a.by
     p.approved_at = now
-    return ["status", "approved_by", "approved_at"]
+    # The payee as approved (the person row is locked): what the bank file will pay.
+    return ["status", "approved_by", "approved_at", *take_payee_snapshot(p, p.person)]
 
 
 def approval_reason(a: Approval) -> str:
@@ -289,12 +302,16 @@ def approve_payment(payment: Payment, *, by) -> Payment:
         p = lock_payment(payment.pk)
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
         if not a.second and p.status == PaymentStatus.SUBMITTED:
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
+            # The cap spans campaigns: serialise approvals for one person on the person row,
+            # read under that lock for the payee snapshot.
+            p.person = Person.objects.select_for_update().get(pk=p.person_id)
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

@@ -18,7 +18,7 @@ from cases.selectors import scope_path
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import BankResultInvalid, BatchRefused, InvalidTransition, NotPermitted
 from ..models import (
     BatchLine,
@@ -297,6 +297,7 @@ def import_bank_result(
                     _("回盘文件有问题，未做任何更改。"),
                     [(line.payment.reference, "付款编号", exc.message)],
                 ) from exc
+        transaction.on_commit(lambda: notices.bank_result_imported(b))
     batch.refresh_from_db()
     return summary
 
