@@ -85,14 +85,15 @@ def _finish(job: Job, status: str, message: str, result: JobResult | None = None
             job.status, job.message, job.finished_at = status, message, timezone.now()
             job.save()
             # In the same transaction: the owner hears of exactly the finish that was recorded.
-            _tell_owner(job)
+            tell_owner(job)
             return job
     finally:
         if result is not None and result.path:
             Path(result.path).unlink(missing_ok=True)
 
 
-def _tell_owner(job: Job) -> None:
+def tell_owner(job: Job) -> None:
+    """The job's owner hears how it ended (also when a dead worker's job is failed)."""
     done = job.status == JobStatus.DONE
     notify(
         [job.owner_id],
