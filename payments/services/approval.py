@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Person
 from cases.selectors import scope_path
 
 from .. import permissions
@@ -44,7 +43,6 @@ from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
     lock_campaign,
-    lock_payment,
     logs_four_eyes_refusals,
     save_changed,
 )
@@ -263,17 +261,25 @@ def require_some_approval_permission(by) -> None:
     )
 
 
+def lock_payment_and_person(payment_id: int) -> Payment:
+    """The payment row and its person's row, locked in one statement (after the campaign), with
+    the organisation read for the scope check. The person row serialises approvals for one person
+    across campaigns, since the annual cap spans them."""
+    return (
+        Payment.objects.select_for_update(of=("self", "person"))
+        .select_related("organisation", "person")
+        .get(pk=payment_id)
+    )
+
+
 @logs_four_eyes_refusals
 def approve_payment(payment: Payment, *, by) -> Payment:
     """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
     require_some_approval_permission(by)
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment(payment.pk)
+        p = lock_payment_and_person(payment.pk)
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
-        if not a.second and p.status == PaymentStatus.SUBMITTED:
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
         fields = grant_approval(a)
