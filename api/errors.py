@@ -24,6 +24,10 @@ RULE_STATUS = {
     "justification_required": status.HTTP_400_BAD_REQUEST,
     "reason_required": status.HTTP_400_BAD_REQUEST,
     "token_refused": status.HTTP_400_BAD_REQUEST,
+    "casework_not_allowed": status.HTTP_403_FORBIDDEN,
+    "invalid_case_data": status.HTTP_400_BAD_REQUEST,
+    "attachment_rejected": status.HTTP_400_BAD_REQUEST,
+    "invalid_visit": status.HTTP_400_BAD_REQUEST,
 }
 
 
@@ -64,8 +68,10 @@ def exception_handler(exc, context):
     if isinstance(exc, RuleViolation):
         code = exc.code
         status_code = RULE_STATUS.get(code, status.HTTP_409_CONFLICT)
+        field = getattr(exc, "field", None)  # casework rules name the input they refuse
+        fields = {field: [exc.message]} if field else {}
         set_rollback()
-        return Response(error_body(status_code, code, exc.message), status=status_code)
+        return Response(error_body(status_code, code, exc.message, fields), status=status_code)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}
         messages = _flatten(fields) if fields else list(exc.messages)

@@ -7,7 +7,7 @@ speaks both languages of the interface.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cases.models import Case, Organisation, Person, Visit
+from cases.models import Case, Organisation, Person, Visit, VisitKind
 from payments.models import Campaign, DisbursementBatch, Payment, PaymentMethod
 
 
@@ -145,6 +145,28 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
 
 
+class VisitCreateSerializer(serializers.Serializer):
+    """A visit and its photos or scans (multipart); checked by `cases.services.record_visit`."""
+
+    case = serializers.IntegerField(label=_("个案"))
+    visit_date = serializers.DateField(label=_("走访日期"))
+    kind = serializers.ChoiceField(choices=VisitKind.choices, label=_("走访方式"))
+    findings = serializers.CharField(label=_("了解到的情况"))
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    needs = serializers.CharField(required=False, allow_blank=True)
+    goods_handed_over = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    goods_value = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    money_handed_over = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, label=_("附件（照片、扫描件）")
+    )
+
+
 class CampaignSerializer(serializers.ModelSerializer):
     class Meta:
         model = Campaign
@@ -252,3 +274,38 @@ class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API."""
 
     error = ErrorDetailSerializer()
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """One change of a record: who, when, why, and each field before and after."""
+
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+    changes = HistoryChangeSerializer(many=True)
+
+
+class AllocationSerializer(serializers.Serializer):
+    """A union's allocation (下拨) of a campaign with the page's figures."""
+
+    id = serializers.IntegerField(source="allocation.pk")
+    organisation = serializers.IntegerField(source="allocation.organisation_id")
+    organisation_name = serializers.CharField(source="allocation.organisation.name")
+    amount = serializers.DecimalField(
+        source="allocation.amount", max_digits=12, decimal_places=2, label=_("下拨金额（元）")
+    )
+    places = serializers.IntegerField(source="allocation.places", label=_("名额"))
+    submitted = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("待审"))
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已审"))
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已发"))
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("余额"))
+    places_used = serializers.IntegerField()
+    places_left = serializers.IntegerField()

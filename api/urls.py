@@ -1,3 +1,4 @@
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -6,8 +7,9 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
+from . import pages
 from .base import ApiViewMixin
-from .views import payments, people, reads
+from .views import history, payments, people, reads
 
 app_name = "api"
 
@@ -25,9 +27,25 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
     """The schema in the language of `Accept-Language` (or `?lang=en`), like every answer."""
 
 
+# Swagger UI and ReDoc set style attributes from their scripts; scripts stay 'self' only.
+DOCS_STYLES = csp_update({"style-src": ["'unsafe-inline'"]})
+
 urlpatterns = [
+    path("tokens/", pages.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
     path("v1/schema/", SchemaView.as_view(), name="schema"),
-    path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger"),
-    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "v1/docs/",
+        DOCS_STYLES(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="swagger",
+    ),
+    path(
+        "v1/redoc/", DOCS_STYLES(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"
+    ),
+    path(
+        "v1/history/<str:label>/<str:object_id>/",
+        history.RecordHistoryView.as_view(),
+        name="history",
+    ),
     path("v1/", include(router.urls)),
 ]

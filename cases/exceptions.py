@@ -46,6 +46,18 @@ class VerificationNeedsVisit(CaseworkViolation):
     code = "verification_needs_visit"
 
 
+class FileNeedsHomeVisit(VerificationNeedsVisit):
+    """A hardship file moves on only after a home visit (入户走访); a phone call does not count."""
+
+    code = "file_needs_home_visit"
+
+
+class FileApprovalNotAllowed(CaseworkViolation):
+    """Only the upper-level union approves a file, never the union that proposed it."""
+
+    code = "file_approval_not_allowed"
+
+
 class ReasonRequired(CaseworkViolation):
     code = "reason_required"
 

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Case, CaseCategory, CaseStatus, ClosingReason, Visit
+from .models import Case, CaseCategory, CaseStatus, ClosingReason, FileStage, Visit
 from .models.cases import REVIEW_INTERVAL
 from .selectors import cases_visible_to, visits_visible_to
 
@@ -104,13 +104,23 @@ def _status_entries(case: Case) -> list[TimelineEntry]:
                 )
         elif previous.status == CaseStatus.CLOSED and row.status != CaseStatus.CLOSED:
             title = pgettext("timeline", "重新开启")
+        elif row.file_stage != previous.file_stage and row.file_stage == FileStage.PUBLICISED:
+            title = pgettext("timeline", "公示")
+            details.append(
+                _("公示期：%(s)s 至 %(e)s")
+                % {"s": row.publicity_starts_on, "e": row.publicity_ends_on}
+            )
+        elif row.file_stage != previous.file_stage and row.file_stage == FileStage.IN_FILE:
+            title = pgettext("timeline", "上级工会审批建档")
+        elif row.publicity_objections != previous.publicity_objections:
+            title = pgettext("timeline", "公示异议")
         elif row.last_verified_on != previous.last_verified_on and row.last_verified_on:
             title = (
                 pgettext("timeline", "核实")
                 if previous.last_verified_on is None
                 else pgettext("timeline", "年度复核")
             )
-        elif row.hardship_level != previous.hardship_level:
+        elif row.hardship_level != previous.hardship_level or row.causes != previous.causes:
             title = _("调整困难类别")
             details.append(_("困难类别：%(level)s") % {"level": _level_label(row.hardship_level)})
         if title:
@@ -168,13 +178,22 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
 
 
 @dataclass
+class FollowUp:
+    """A visit whose follow-up is due, with how many days ago it fell due (0: not yet)."""
+
+    visit: Visit
+    days_overdue: int
+
+
+@dataclass
 class Dashboard:
     my_open_cases: list[Case]
     my_open_count: int
     overdue_cases: list[Case]
     overdue_count: int
-    follow_ups: list[Visit]
+    follow_ups: list[FollowUp]
     follow_up_count: int
+    overdue_follow_up_count: int
     month_visits: list[Visit]
     month_visit_count: int
     today: datetime.date
@@ -184,13 +203,14 @@ class Dashboard:
 DASHBOARD_ROWS = 10
 
 
-def pending_follow_ups(user, today: datetime.date, until: datetime.date) -> QuerySet[Visit]:
-    """Follow-ups due in [today, until] on live cases, not yet done by a later visit."""
+def pending_follow_ups(user, until: datetime.date) -> QuerySet[Visit]:
+    """Follow-ups due by `until` on live cases, not yet done by a later visit — the missed ones
+    included: a follow-up whose date passed without a visit stays on the list, first, until
+    someone visits."""
     later_visit = Visit.objects.filter(case=OuterRef("case"), visit_date__gt=OuterRef("visit_date"))
     return (
         visits_visible_to(user)
         .filter(
-            follow_up_on__gte=today,
             follow_up_on__lte=until,
             case__status__in=LIVE_STATUSES,
         )
@@ -207,7 +227,14 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
     cases = case_list_for(user)
     mine = cases.filter(opened_by=user, status__in=LIVE_STATUSES).order_by("opened_at", "id")
     overdue = review_overdue(cases).order_by("last_verified_on", "id")
-    follow_ups = pending_follow_ups(user, today, until)
+    follow_ups = pending_follow_ups(user, until)
+    follow_up_counts = follow_ups.aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(follow_up_on__lt=today))
+    )
+    shown_follow_ups = [
+        FollowUp(visit, max((today - (visit.follow_up_on or today)).days, 0))
+        for visit in follow_ups[:DASHBOARD_ROWS]
+    ]
     month = (
         visits_visible_to(user)
         .filter(visit_date__gte=month_start, visit_date__lte=today)
@@ -219,8 +246,9 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
         my_open_count=mine.count(),
         overdue_cases=list(overdue[:DASHBOARD_ROWS]),
         overdue_count=overdue.count(),
-        follow_ups=list(follow_ups[:DASHBOARD_ROWS]),
-        follow_up_count=follow_ups.count(),
+        follow_ups=shown_follow_ups,
+        follow_up_count=follow_up_counts["total"],
+        overdue_follow_up_count=follow_up_counts["overdue"],
         month_visits=list(month[:DASHBOARD_ROWS]),
         month_visit_count=month.count(),
         today=today,

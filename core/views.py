@@ -1,15 +1,8 @@
-"""Pages that belong to no domain app: the home page and the favicon redirect."""
+"""Pages that belong to no domain app: the favicon redirect (the home page is accounts' landing)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponsePermanentRedirect
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
-
-
-@login_required
-def home(request):
-    return render(request, "home.html")
 
 
 @require_GET

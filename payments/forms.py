@@ -90,3 +90,21 @@ class AllocationForm(LabelsAboveMixin, forms.Form):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class ResubmitForm(LabelsAboveMixin, forms.Form):
+    """Answering a rejection: what was corrected, and the amount and justification as now."""
+
+    reason = forms.CharField(
+        label=_("针对驳回意见的修改说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("写入该笔慰问金的变更记录，审批人可见。"),
+    )
+    amount = forms.DecimalField(
+        label=_("金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    justification = forms.CharField(
+        label=_("金额与标准不符的说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

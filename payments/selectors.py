@@ -1,19 +1,19 @@
 """Every read of campaigns, payments and batches starts here, so the scope cannot be forgotten.
 
-Payments carry their organisation (copied from the case), so the scope is one indexed prefix
-filter on the organisation path, as in `cases.selectors`.
+Payments carry their organisation (copied from the case), so the scope is one indexed
+`organisation_id IN (…)` filter, resolved as in `cases.selectors`.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors import scope_path
+from cases.selectors import scope_path, scoped_by_organisation
 
 from .models import (
     BatchLine,
@@ -38,16 +38,31 @@ COMMITTED_UNPAID = (
 COMMITTED = (*COMMITTED_UNPAID, PaymentStatus.PAID)
 
 
+def fully_approved_q(prefix: str = "") -> Q:
+    """Payments whose every required approval is given (and later states): a first-approved
+    payment above its campaign's threshold still waits for the leader, so it is not."""
+    return Q(
+        **{
+            f"{prefix}status__in": (
+                PaymentStatus.SECOND_APPROVED,
+                PaymentStatus.IN_BATCH,
+                PaymentStatus.PAID,
+            )
+        }
+    ) | Q(
+        **{
+            f"{prefix}status": PaymentStatus.APPROVED,
+            f"{prefix}amount__lte": F(f"{prefix}campaign__second_approval_threshold"),
+        }
+    )
+
+
 def _ancestor_ids(path: str) -> list[int]:
     return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def payments_visible_to(user) -> QuerySet[Payment]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return Payment.objects.none()
-    qs = Payment.objects.all()
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return scoped_by_organisation(Payment.objects.all(), user)
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
@@ -73,11 +88,8 @@ def campaigns_managed_by(user) -> QuerySet[Campaign]:
 
 
 def batches_visible_to(user) -> QuerySet[DisbursementBatch]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return DisbursementBatch.objects.none()
     qs = DisbursementBatch.objects.select_related("campaign", "organisation", "created_by")
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return scoped_by_organisation(qs, user)
 
 
 def campaigns_for_case(case: Case) -> QuerySet[Campaign]:
@@ -265,3 +277,26 @@ def batchable_payments(user, campaign: Campaign) -> QuerySet[Payment]:
 
 def batch_lines(batch: DisbursementBatch) -> QuerySet[BatchLine]:
     return batch.lines.select_related("payment", "payment__person", "payment__organisation")
+
+
+MY_PAYMENT_STATES = {
+    "rejected": (PaymentStatus.REJECTED,),
+    "in_review": (PaymentStatus.SUBMITTED,),
+    "draft": (PaymentStatus.DRAFT,),
+}
+
+
+def my_payments(user) -> QuerySet[Payment]:
+    """Payments the user drafted or submitted, in scope: the officer's own follow-up list."""
+    return payments_visible_to(user).filter(Q(created_by=user) | Q(submitted_by=user))
+
+
+def my_payment_counts(user) -> dict[str, int]:
+    """How many of the user's payments are rejected, waiting for approval and still drafts —
+    one query, for the dashboard."""
+    return my_payments(user).aggregate(
+        **{
+            key: Count("id", filter=Q(status__in=states))
+            for key, states in MY_PAYMENT_STATES.items()
+        }
+    )

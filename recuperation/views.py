@@ -258,13 +258,18 @@ def nomination_detail(request, pk: int):
             "nomination": nomination,
             "session": nomination.session,
             "history": nomination.history.select_related("history_user").order_by("-history_id"),
+            "replaced_by": Nomination.objects.select_related("person")
+            .filter(replaces=nomination)
+            .first(),
             "can_decide": decider
             and status == NominationStatus.NOMINATED
             and nomination.nominated_by_id != user.pk,
             "can_answer": union_officer and status == NominationStatus.APPROVED,
             "can_decline": union_officer
             and status in (NominationStatus.APPROVED, NominationStatus.CONFIRMED),
-            "can_replace": union_officer and services.can_be_replaced(nomination),
+            "can_replace": union_officer
+            and status == NominationStatus.DECLINED
+            and not Nomination.objects.filter(replaces=nomination).exists(),
             "can_attend": permissions.can_record_attendance(user)
             and services.covers(user, runner)
             and status == NominationStatus.CONFIRMED,

@@ -119,6 +119,7 @@ def test_production_keeps_database_connections_and_checks_them():
         " print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
         DJANGO_SETTINGS_MODULE="relief.settings.production",
         SECRET_KEY="x" * 50,
+        AUDIT_CHAIN_KEY="y" * 50,
         DATABASE_URL="postgres://relief@127.0.0.1:5432/relief",
         ALLOWED_HOSTS="relief.example",
     )

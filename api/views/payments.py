@@ -19,6 +19,7 @@ from payments.selectors import campaigns_visible_to, payments_visible_to
 from ..base import ReadOnlyResource, with_etag
 from ..conditional import check_if_match, etag_of, idempotent
 from ..serializers import PaymentDraftSerializer, PaymentSerializer, ReasonSerializer
+from . import documents
 from .people import form_errors
 
 PAYMENT_FILTERS = [
@@ -148,3 +149,9 @@ class PaymentViewSet(ReadOnlyResource):
     def cancel(self, request, pk=None):
         """取消草稿或待审批的慰问金 / cancel a draft or a submitted payment."""
         return self._step(request, services.cancel_payment, reason=self._reason(request))
+
+    @documents.letter_schema
+    @action(detail=True, methods=["get"])
+    def letter(self, request, pk=None):
+        """慰问信 PDF / the payment's letter."""
+        return documents.payment_letter(request, int(pk))

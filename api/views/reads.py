@@ -3,16 +3,31 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from cases.filters_casework import CaseFilter
 from cases.models import CaseCategory, CaseStatus, HardshipLevel
 from cases.selectors import cases_visible_to, visits_visible_to
+from cases.services import record_visit
+from core.scope import get_in_scope_or_404
 from payments import permissions as payment_permissions
 from payments.models import CampaignStatus
 from payments.selectors import batches_visible_to, campaigns_visible_to
+from payments.selectors_allocations import allocation_rows, allocations_visible_to
 
-from ..base import ReadOnlyResource
-from ..serializers import BatchSerializer, CampaignSerializer, CaseSerializer, VisitSerializer
+from ..base import ReadOnlyResource, with_etag
+from ..conditional import idempotent
+from ..serializers import (
+    AllocationSerializer,
+    BatchSerializer,
+    CampaignSerializer,
+    CaseSerializer,
+    VisitCreateSerializer,
+    VisitSerializer,
+)
+from . import documents
 from .people import form_errors
 
 CASE_FILTERS = [
@@ -51,7 +66,30 @@ class CaseViewSet(ReadOnlyResource):
 
 @extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("case", int)]))
 class VisitViewSet(ReadOnlyResource):
-    """走访记录 / visits of cases in scope."""
+    """走访记录：查询与记录（可附照片）/ visits of cases in scope; record one with photos."""
+
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": VisitCreateSerializer},
+        responses={201: VisitSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = VisitCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+
+        def handler():
+            case = get_in_scope_or_404(
+                cases_visible_to(request.user).select_related("organisation"),
+                request,
+                pk=data.pop("case"),
+            )
+            visit = record_visit(case, by=request.user, **data)
+            fresh = self.get_queryset().get(pk=visit.pk)
+            return with_etag(request, VisitSerializer(fresh).data, status=201)
+
+        return idempotent(request, handler)
 
     serializer_class = VisitSerializer
 
@@ -98,6 +136,14 @@ class CampaignViewSet(ReadOnlyResource):
             campaigns = campaigns.filter(status=status)
         return campaigns
 
+    @extend_schema(responses={200: AllocationSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def allocations(self, request, pk=None):
+        """下拨：各工会的金额、名额与执行情况 / the campaign's allocations, as on its page."""
+        campaign = self.get_object()
+        rows = allocation_rows(list(allocations_visible_to(request.user, campaign)))
+        return Response(AllocationSerializer(rows, many=True).data)
+
 
 class BatchViewSet(ReadOnlyResource):
     """发放批次 / disbursement batches (finance, leader, auditor)."""
@@ -108,3 +154,9 @@ class BatchViewSet(ReadOnlyResource):
         user = self.request.user
         _require(payment_permissions.can_view_batches(user))
         return batches_visible_to(user)
+
+    @documents.bank_file_schema
+    @action(detail=True, methods=["get"], url_path="bank-file")
+    def bank_file(self, request, pk=None):
+        """银行转账文件 / the bank transfer file (CSV or XLSX)."""
+        return documents.batch_bank_file(request, self.get_object())

@@ -1,4 +1,12 @@
-from .cases import Case, CaseCategory, CaseStatus, ClosingReason, HardshipCause, HardshipLevel
+from .cases import (
+    Case,
+    CaseCategory,
+    CaseStatus,
+    ClosingReason,
+    FileStage,
+    HardshipCause,
+    HardshipLevel,
+)
 from .organisations import Organisation, Sector
 from .people import EmploymentStatus, Gender, Person
 from .povertylines import PovertyLine
@@ -11,6 +19,7 @@ __all__ = [
     "CaseStatus",
     "ClosingReason",
     "EmploymentStatus",
+    "FileStage",
     "Gender",
     "HardshipCause",
     "HardshipLevel",

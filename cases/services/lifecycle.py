@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exceptions import CaseStateError, ReasonRequired, VerificationNeedsVisit
-from cases.models import Case, CaseStatus, ClosingReason, Visit
+from cases.models import Case, CaseCategory, CaseStatus, ClosingReason, FileStage, Visit
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
@@ -64,10 +64,15 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
         locked.closing_reason = reason
         locked.closing_note = note
         locked.closed_at = timezone.now()
+        fields = ["status", "closing_reason", "closing_note", "closed_at"]
+        if locked.category == CaseCategory.HARDSHIP:
+            resolved = reason == ClosingReason.RESOLVED
+            locked.file_stage = FileStage.EXITED if resolved else FileStage.WITHDRAWN
+            fields.append("file_stage")
         label = ClosingReason(reason).label
         attribute_change(locked, by=by, reason=f"{label}：{note}" if note else str(label))
-        locked.save(update_fields=["status", "closing_reason", "closing_note", "closed_at"])
-    refresh_caller_copy(case, locked, ["status", "closing_reason", "closing_note", "closed_at"])
+        locked.save(update_fields=fields)
+    refresh_caller_copy(case, locked, fields)
     return locked
 
 
@@ -91,6 +96,14 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
         locked.closed_at = None
         attribute_change(locked, by=by, reason=reason)
         fields = ["status", "closing_reason", "closing_note", "closed_at"]
+        if locked.category == CaseCategory.HARDSHIP:
+            # Back to an application: a new home visit, 公示 and approval put it in file again.
+            locked.file_stage = FileStage.APPLIED
+            locked.applied_on = today()
+            locked.publicity_starts_on = locked.publicity_ends_on = None
+            locked.publicity_objections = ""
+            fields += ["file_stage", "applied_on", "publicity_starts_on", "publicity_ends_on"]
+            fields += ["publicity_objections"]
         try:
             with transaction.atomic():
                 locked.save(update_fields=fields)

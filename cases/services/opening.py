@@ -16,6 +16,7 @@ from cases.models import (
     Case,
     CaseCategory,
     CaseStatus,
+    FileStage,
     HardshipCause,
     HardshipLevel,
     Person,
@@ -133,6 +134,8 @@ def open_case(
             organisation=person.organisation,
             summary=(summary or "").strip(),
             status=CaseStatus.OPEN,
+            file_stage=FileStage.APPLIED if category == CaseCategory.HARDSHIP else "",
+            applied_on=today() if category == CaseCategory.HARDSHIP else None,
             opened_by=by,
             opened_at=timezone.now(),
         )

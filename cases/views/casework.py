@@ -7,7 +7,6 @@ finance and leaders read (their POSTs answer 403).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +26,7 @@ from cases.forms.casework import (
 )
 from cases.idnumbers import normalise_id_number
 from cases.models import CaseStatus
-from cases.permissions import can_work_cases, require
+from cases.permissions import can_approve_files, can_work_cases, require
 from cases.selectors import attachments_visible_to, people_visible_to, scope_path
 from cases.selectors_casework import (
     case_detail_for,
@@ -45,6 +44,7 @@ from cases.services import (
     verify_case,
 )
 from core.files import serve_stored_file
+from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
 CASES_PER_PAGE = 25
@@ -77,16 +77,8 @@ def case_list(request):
         request.GET or None, queryset=case_list_for(request.user), user=request.user
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(qs.order_by("-opened_at", "-id"), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "cases/casework/case_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    page = keyset_page(request, qs, ("-opened_at", "-id"), CASES_PER_PAGE)
+    return render(request, "cases/casework/case_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
@@ -106,6 +98,7 @@ def case_detail(request, pk: int):
             "verify_form": VerifyCaseForm() if can_work else None,
             "close_form": CloseCaseForm() if can_work else None,
             "reopen_form": ReopenCaseForm() if can_work else None,
+            "can_approve_file": can_approve_files(request.user),
         },
     )
 

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count
 from django.http import Http404
@@ -26,12 +25,14 @@ from cases.permissions import (
 from cases.selectors import cases_visible_to, organisations_visible_to, people_visible_to
 from cases.services import save_person
 from core.access import AccessAction, log_access
+from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 50
 REVEALABLE_FIELDS = {"id_number", "bank_account"}
 ADVANCED_FILTERS = ("organisation", "sector", "employment_status", "flag", "per_page")
+PERSON_ORDER = ("organisation_id", "name", "id")  # the index person_list_order
 
 
 def _page_size(request) -> int:
@@ -56,9 +57,7 @@ def person_list(request):
     else:
         queryset = people.none()  # the form says which condition is wrong
     page_size = _page_size(request)
-    page = Paginator(queryset, page_size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = keyset_page(request, queryset, PERSON_ORDER, page_size)
     return render(
         request,
         "cases/person_list.html",
@@ -67,7 +66,6 @@ def person_list(request):
             "page": page,
             "page_size": page_size,
             "page_sizes": PAGE_SIZES,
-            "query": query.urlencode(),
             "can_add": can_add_people(request.user),
             "advanced": any(request.GET.get(key) for key in ADVANCED_FILTERS),
         },

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import organisations_visible_to
 from core.errors import RuleViolation
+from core.paging import keyset_page
 
 from .. import permissions, services
 from ..forms import ApprovalFilterForm
@@ -19,7 +20,7 @@ from ..selectors import (
     payments_visible_to,
     second_approval_queue_for,
 )
-from .common import paginate, query_without_page, refuse_auditor_posts, require
+from .common import PAGE_SIZE, refuse_auditor_posts, require
 
 SESSION_KEY = "payments_bulk_report"
 
@@ -74,6 +75,7 @@ def _queue(request, *, second: bool):
     )
     if second:
         queryset = second_approval_queue_for(request.user)
+        order = ("approved_at", "id")
     else:
         filters = form.cleaned_data if form.is_valid() else {}
         queryset = approval_queue_for(
@@ -84,15 +86,15 @@ def _queue(request, *, second: bool):
             amount_max=filters.get("amount_max"),
             min_age_days=filters.get("min_age_days"),
         )
+        order = ("submitted_at", "id")
     return render(
         request,
         "payments/approval_queue.html",
         {
-            "page": paginate(request, queryset),
+            "page": keyset_page(request, queryset, order, PAGE_SIZE),
             "form": None if second else form,
             "second": second,
             "report": report,
-            "query": query_without_page(request),
         },
     )
 

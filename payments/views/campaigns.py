@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
+from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -18,7 +19,7 @@ from ..selectors import (
     payments_visible_to,
 )
 from ..selectors_allocations import allocation_rows, allocations_visible_to
-from .common import paginate, query_without_page, refuse_auditor_posts, require
+from .common import PAGE_SIZE, paginate, query_without_page, refuse_auditor_posts, require
 
 
 @login_required
@@ -44,7 +45,6 @@ def campaign_detail(request, pk: int):
         payments_visible_to(request.user)
         .filter(campaign=campaign)
         .select_related("person", "organisation")
-        .order_by("-created_at", "-id")
     )
     return render(
         request,
@@ -56,8 +56,7 @@ def campaign_detail(request, pk: int):
             "allocation_rows": allocation_rows(
                 list(allocations_visible_to(request.user, campaign))
             ),
-            "page": paginate(request, payments),
-            "query": query_without_page(request),
+            "page": keyset_page(request, payments, ("-created_at", "-id"), PAGE_SIZE),
             "can_manage": permissions.can_manage_campaigns(request.user)
             and campaigns_managed_by(request.user).filter(pk=campaign.pk).exists(),
             "can_batch": permissions.can_manage_batches(request.user),

@@ -3,7 +3,6 @@
 from .common import covers
 from .nominations import (
     approve_nomination,
-    can_be_replaced,
     confirm_nomination,
     decline_nomination,
     is_eligible_for,
@@ -18,7 +17,6 @@ from .setup import add_session, create_programme, set_quota, total_capacity
 __all__ = [
     "add_session",
     "approve_nomination",
-    "can_be_replaced",
     "confirm_nomination",
     "covers",
     "create_programme",

@@ -395,7 +395,3 @@ def record_attendance(
     save_changed(current, ["status", "cost"], by=by, reason=history_reason)
     refresh(nomination, current, ["status", "cost"])
     return nomination
-
-
-def can_be_replaced(nomination: Nomination) -> bool:
-    return nomination.status == NominationStatus.DECLINED and not hasattr(nomination, "replaced_by")

@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RELIEF_API_RATE", "600/minute")},
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -243,7 +243,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"HardshipLevelEnum": "cases.models.HardshipLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "HardshipLevelEnum": "cases.models.HardshipLevel",
+        "VisitKindEnum": "cases.models.VisitKind",
+        "CampaignKindEnum": "payments.models.CampaignKind",
+    },
 }
 
 # One date, date-time and number style in both languages (core/formats/).

@@ -49,3 +49,16 @@ def walk(campaign, officer, finance, finance2, leader):
         )
 
     return make
+
+
+@pytest.fixture
+def fake_pdf(monkeypatch):
+    """Skip WeasyPrint where the test is about the API, not the PDF (tests/letters has those)."""
+    from letters import rendering
+    from letters.rendering import Rendered
+
+    monkeypatch.setattr(
+        rendering,
+        "render_letters_pdf",
+        lambda letters, **kwargs: Rendered(b"%PDF-1.7 fake", len(letters)),
+    )

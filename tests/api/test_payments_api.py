@@ -118,9 +118,9 @@ def test_list_filters_and_cursor_pages(finance, walk):
 def test_payment_list_runs_a_fixed_number_of_queries(finance, walk, django_assert_num_queries):
     walk("submitted")
     client = token_client(finance)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/api/v1/payments/")
     for _ in range(5):
         walk("submitted")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert len(client.get("/api/v1/payments/").json()["results"]) == 6

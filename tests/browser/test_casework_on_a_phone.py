@@ -61,7 +61,7 @@ def test_an_officer_on_a_phone_opens_visits_and_verifies_a_case(
         page.fill("input[name=username]", officer.username)
         page.fill("input[name=password]", "pw-Relief-2026")
         page.press("input[name=password]", "Enter")
-        page.wait_for_url(f"{base}/")
+        page.wait_for_url(f"{base}/workspace/")  # the officer lands on the dashboard
 
         # Find the person by the tail of the ID number and open a case.
         page.goto(f"{base}/cases/new/?q={tail}")

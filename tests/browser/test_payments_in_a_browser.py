@@ -26,7 +26,7 @@ def _login(browser, base, username, width):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "pw-Relief-2026")
     page.press("input[name=password]", "Enter")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # each role lands on its work
     return page
 
 

@@ -225,10 +225,10 @@ def test_finding_a_person_before_opening_a_case_stays_in_scope(client, officer, 
     assert [p.name for p in response.context["people"]] == ["周一"]
 
 
-# session, user, permissions (2), user organisation, the case with person and organisations,
-# poverty line, history rows, visits, their companions, their attachments, roles, and the
-# payments panel's payments with their campaigns.
-CASE_PAGE_QUERIES = 13
+# session, user, permissions (2), user organisation, the scope's organisation ids, the case with
+# person and organisations, poverty line, history rows, visits, their companions, their
+# attachments, roles, and the payments panel's payments with their campaigns.
+CASE_PAGE_QUERIES = 14
 
 
 def test_the_case_page_runs_a_fixed_number_of_queries(
@@ -279,7 +279,7 @@ def test_the_visit_page_runs_a_fixed_number_of_queries(
         add_attachment(v, upload("a.jpg", jpeg_bytes()), by=officer)
     client.force_login(officer)
     client.get(v.get_absolute_url())
-    # session, user, permissions (2), user organisation, the visit with case and person,
-    # companions, attachments, roles.
-    with django_assert_num_queries(9):
+    # session, user, permissions (2), user organisation, the scope's organisation ids, the visit
+    # with case and person, companions, attachments, roles.
+    with django_assert_num_queries(10):
         client.get(v.get_absolute_url())

@@ -114,15 +114,18 @@ def test_the_list_is_paginated(client, officer, union_a):
     for _ in range(27):
         hardship_case(person_in(union_a), officer)
     client.force_login(officer)
-    first = client.get(URL)
-    second = client.get(URL, {"page": 2})
-    assert len(first.context["page"].object_list) == 25
-    assert len(second.context["page"].object_list) == 2
+    first = client.get(URL).context["page"]
+    second = client.get(URL + first.next_url).context["page"]
+    assert len(first) == 25 and first.count == 27 and not first.has_previous
+    assert len(second) == 2 and second.number == 2 and not second.has_next
+    assert not set(first.object_list) & set(second.object_list)
+    back = client.get(URL + second.previous_url).context["page"]
+    assert back.object_list == first.object_list
 
 
-# session, user, its permissions (2), its organisation (scope), count, roles, filter choices,
-# the page of cases with person, organisation and last visit date.
-CASE_LIST_QUERIES = 9
+# session, user, its permissions (2), its organisation, the scope's organisation ids, capped
+# count, roles, filter choices, the page of cases with person, organisation and last visit date.
+CASE_LIST_QUERIES = 10
 
 
 def test_the_case_list_runs_a_fixed_number_of_queries(

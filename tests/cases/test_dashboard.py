@@ -56,7 +56,7 @@ def test_follow_ups_due_in_the_next_seven_days_not_yet_done(officer, union_a):
 
     board = dashboard_for(officer)
 
-    assert [v.case.person.name for v in board.follow_ups] == ["到期"]
+    assert [f.visit.case.person.name for f in board.follow_ups] == ["到期"]
     assert board.follow_up_count == 1
 
 
@@ -90,7 +90,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
 
 
-DASHBOARD_QUERIES = 14
+DASHBOARD_QUERIES = 16  # 14 + the scope's organisation ids + the officer's payment counts
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -106,3 +106,39 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     client.get(URL)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(URL)
+
+
+def test_missed_follow_ups_stay_listed_first_with_days_overdue(
+    officer, officer_b, union_a, union_b
+):
+    missed = backdate(hardship_case(person_in(union_a, name="已逾期"), officer), 60)
+    soon = backdate(hardship_case(person_in(union_a, name="两天后"), officer), 60)
+    done = backdate(hardship_case(person_in(union_a, name="已补访"), officer), 60)
+    elsewhere = backdate(hardship_case(person_in(union_b, name="外单位"), officer_b), 60)
+    visit(missed, officer, days_ago=30, follow_up_on=days(-12))
+    visit(soon, officer, days_ago=5, follow_up_on=days(2))
+    visit(done, officer, days_ago=30, follow_up_on=days(-5))
+    visit(done, officer, days_ago=2)  # visited after the missed date: done
+    visit(elsewhere, officer_b, days_ago=30, follow_up_on=days(-3))
+
+    board = dashboard_for(officer)
+
+    assert [f.visit.case.person.name for f in board.follow_ups] == ["已逾期", "两天后"]
+    assert [f.days_overdue for f in board.follow_ups] == [12, 0]
+    assert (board.follow_up_count, board.overdue_follow_up_count) == (2, 1)
+
+
+def test_a_closed_case_drops_its_missed_follow_up(officer, union_a):
+    case = backdate(hardship_case(person_in(union_a, name="已结案"), officer), 60)
+    visit(case, officer, days_ago=30, follow_up_on=days(-10))
+    close_case(case, by=officer, reason="resolved")
+    assert dashboard_for(officer).follow_up_count == 0
+
+
+def test_the_dashboard_shows_overdue_follow_ups_in_red_with_days(client, officer, union_a):
+    case = backdate(hardship_case(person_in(union_a, name="周建国"), officer), 60)
+    visit(case, officer, days_ago=30, follow_up_on=days(-9))
+    client.force_login(officer)
+    body = client.get(URL).content.decode()
+    assert "周建国" in body
+    assert 'class="overdue"' in body and "逾期 9 天" in body and "逾期 1 个" in body

@@ -132,9 +132,10 @@ def _queue_queries(client, url):
     return len(ctx.captured_queries), response
 
 
-# session, user, roles, user perms, group perms, organisation (scope), count, the two
-# filter dropdowns (campaigns, organisations), the page of payments with its joins.
-APPROVAL_QUEUE_QUERIES = 10
+# session, user, roles, user perms, group perms, organisation (scope), its organisation ids,
+# capped count, the two filter dropdowns (campaigns, organisations), the page of payments with
+# its joins.
+APPROVAL_QUEUE_QUERIES = 11
 
 
 def test_approval_queue_query_count_does_not_grow(client, walk, finance, django_assert_num_queries):

@@ -158,3 +158,32 @@ def test_pages_refuse_users_without_the_role(client, django_user_model, federati
     nobody = make_user(None, federation, username="nobody")
     client.force_login(nobody)
     assert client.get(reverse(f"recuperation:{name}")).status_code == 403
+
+
+def test_programme_page_query_count_does_not_grow_with_sessions_and_quotas(
+    client, administrator, programme, union_a, union_b, django_assert_num_queries
+):
+    make_session(administrator, programme, capacity=10)
+    services.set_quota(programme, union_a, 5, by=administrator)
+    client.force_login(administrator)
+    url = programme.get_absolute_url()
+    queries = _count(client, url)
+    for start in (60, 90, 120):
+        make_session(administrator, programme, start_in=start, capacity=10)
+    services.set_quota(programme, union_b, 5, by=administrator)
+    with django_assert_num_queries(queries):
+        client.get(url)
+
+
+def test_declined_nomination_shows_its_replacement(client, officer, nominated, approver, union_a):
+    services.approve_nomination(nominated, by=approver)
+    services.decline_nomination(nominated, by=officer, reason="出差")
+    client.force_login(officer)
+    page = client.get(nominated.get_absolute_url()).content.decode()
+    assert "推荐替补人员" in page
+    replacement = services.nominate_replacement(
+        nominated, medical_person(union_a, name="补位人"), by=officer
+    )
+    page = client.get(nominated.get_absolute_url()).content.decode()
+    assert "补位人" in page and "推荐替补人员" not in page
+    assert replacement.get_absolute_url() in page

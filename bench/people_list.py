@@ -1,0 +1,222 @@
+# ruff: noqa: S608 — SQL over our own table and column names, for the load
+"""Benchmark (not a test): the people list at a city's scale, old paging beside keyset paging.
+
+    .venv/bin/python bench/people_list.py [--people 1000000] [--keep]
+
+Recreates the PostgreSQL database `bench_people` (`BENCH_DATABASE_URL` to change it), migrates
+it, and fills it by SQL (`generate_series`) with a federation of 30 unions of four organisations
+each and N people, one union holding an eighth of them (the officer's scope). Then times, for a
+federation user and that union's officer, through the real view (test client: scope, filter,
+query, template): page 1, a page deep in the list (the middle, reached by its cursor), and the
+search box's kinds — name prefix, full ID number, ID tail, mobile number. Beside each, the
+baseline measured in the same run: the old query shape (`Paginator` with its `COUNT(*)` and
+OFFSET, the scope as a join on `path LIKE`), evaluated alone, without rendering.
+
+Medians of 5 runs after one warm-up, in milliseconds.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_people")
+os.environ["DATABASE_URL"] = URL
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings.dev")
+UNIONS = 30
+SUBUNITS = 3
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = URL.rsplit("/", 1)[1]
+    with psycopg.connect(URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def fill(people: int):
+    """Organisations and users through the ORM, people by one INSERT … SELECT."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+
+    from accounts.models import User
+    from accounts.roles import Role, ensure_role_groups
+    from cases.models import Organisation, Person
+    from cases.services import save_organisation
+
+    ensure_role_groups()
+    root = save_organisation(Organisation(code="FED", name="市教科文卫体工会"))
+    leaves = []
+    for u in range(UNIONS):
+        union = save_organisation(Organisation(code=f"U{u}", name=f"基层工会{u}", parent=root))
+        leaves.append([union.pk])
+        for s in range(SUBUNITS):
+            sub = save_organisation(
+                Organisation(code=f"U{u}S{s}", name=f"基层工会{u}分会{s}", parent=union)
+            )
+            leaves[-1].append(sub.pk)
+    federation_user = User.objects.create(username="bench-finance", organisation=root)
+    federation_user.groups.add(Group.objects.get(name=Role.FINANCE))
+    officer = User.objects.create(username="bench-officer", organisation_id=leaves[0][0])
+    officer.groups.add(Group.objects.get(name=Role.CASE_OFFICER))
+
+    # One eighth of the people in union 0's subtree, the rest spread over the other unions.
+    own = [pk for pk in leaves[0]]
+    others = [pk for group in leaves[1:] for pk in group]
+    set_by_sql = {
+        "id": None,
+        "name": f"substr('{SURNAMES}', (i % {len(SURNAMES)}) + 1, 1) || '某' || i",
+        "gender": "CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END",
+        "id_number": "'11010119' || lpad((i % 1000000000)::text, 9, '0') || 'X'",
+        "id_tail": "right(lpad((i % 1000000000)::text, 9, '0'), 3) || 'X'",
+        "birth_date": "date '1960-01-01' + (i % 15000)",
+        "mobile": "'13' || lpad(i::text, 9, '0')",
+        "organisation_id": (
+            f"CASE WHEN i % 8 = 0 THEN (ARRAY{own})[(i / 8) % {len(own)} + 1] "
+            f"ELSE (ARRAY{others})[i % {len(others)} + 1] END"
+        ),
+        "bank_name": "'中国工商银行'",
+        "bank_account": "'622202' || lpad(i::text, 13, '0')",
+        "created_at": "now()",
+        "updated_at": "now()",
+    }
+    columns, values = [], []
+    for field in Person._meta.concrete_fields:
+        if field.column in set_by_sql:
+            if set_by_sql[field.column] is not None:
+                columns.append(field.column)
+                values.append(set_by_sql[field.column])
+        elif not field.null:
+            columns.append(field.column)
+            values.append(_literal(field.get_db_prep_save(field.get_default(), connection)))
+    table = Person._meta.db_table
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM generate_series(1, %s) AS i",
+            [people],
+        )
+        cursor.execute(f"ANALYZE {table}")
+        cursor.execute("ANALYZE cases_organisation")
+    print(f"filled {people:,} people in {time.perf_counter() - started:.0f} s")
+    return federation_user, officer
+
+
+def median_ms(fn, runs: int = 5) -> float:
+    fn()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="reuse a filled database")
+    args = parser.parse_args()
+    if not args.keep:
+        recreate_database()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from accounts.models import User
+    from cases.models import Person
+
+    if args.keep:
+        federation_user = User.objects.get(username="bench-finance")
+        officer = User.objects.get(username="bench-officer")
+    else:
+        call_command("migrate", verbosity=0)
+        federation_user, officer = fill(args.people)
+
+    url = reverse("cases:person_list")
+    sample = Person.objects.filter(organisation_id=officer.organisation_id).order_by("id").first()
+    searches = {
+        "name prefix": sample.name[:3],
+        "full ID number": sample.id_number,
+        "ID tail": sample.id_tail,
+        "mobile": sample.mobile,
+    }
+    print(f"\n{Person.objects.count():,} people; medians of 5, ms\n")
+    print("| user | request | old path (Paginator, path join) | keyset view | ratio |")
+    print("|---|---|---:|---:|---:|")
+    for label, user in (("federation", federation_user), ("officer", officer)):
+        for request_label, old, new in timed_requests(url, user, searches):
+            before, after = median_ms(old), median_ms(new)
+            print(
+                f"| {label} | {request_label} | {before:,.1f} | {after:,.1f} "
+                f"| {before / after:,.1f}× |"
+            )
+
+
+def timed_requests(url: str, user, searches: dict):
+    """(label, old query shape, new view) pairs for one user."""
+    from django.core.paginator import Paginator
+    from django.test import Client
+
+    from cases.filters import search_people
+    from cases.models import Person
+    from cases.selectors import scope_path
+    from cases.views.people import PERSON_ORDER
+    from core.paging import encode_cursor
+
+    client = Client()
+    client.force_login(user)
+    scope = Person.objects.select_related("organisation")
+    prefix = scope_path(user)
+    old_scope = scope.filter(organisation__path__startswith=prefix) if prefix else scope
+    middle = old_scope.count() // 2
+    deep_row = old_scope.order_by(*PERSON_ORDER)[middle]
+    deep_cursor = encode_cursor(tuple(getattr(deep_row, f) for f in PERSON_ORDER))
+    deep_number = middle // 50 + 1
+
+    def old_page(qs, number):
+        page = Paginator(qs.order_by(*PERSON_ORDER), 50).get_page(number)
+        return list(page.object_list), page.paginator.count
+
+    def view(**params):
+        response = client.get(f"{url}?{urlencode(params)}")
+        assert response.status_code == 200, response.status_code
+
+    yield "page 1", lambda: old_page(old_scope, 1), view
+    yield (
+        f"page {deep_number:,} (the middle)",
+        lambda: old_page(old_scope, deep_number),
+        lambda: view(after=deep_cursor, n=deep_number),
+    )
+    for kind, value in searches.items():
+        yield (
+            f"search: {kind}",
+            lambda v=value: old_page(search_people(old_scope, v), 1),
+            lambda v=value: view(q=v),
+        )
+
+
+if __name__ == "__main__":
+    main()
