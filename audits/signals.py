@@ -98,4 +98,4 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 def _seal_on_access_log(sender, instance, created, **kwargs):
     if created:
-        schedule_seal(CHAIN_ACCESS)
+        schedule_seal(CHAIN_ACCESS, rows=[instance])

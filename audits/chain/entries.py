@@ -110,7 +110,7 @@ def record_history_rows(
         entries.append(ChangeEntry(digest=digest, **values))
         prev[row[pk]] = row["history_id"]  # a bulk may hold several rows of one record
     ChangeEntry.objects.bulk_create(entries, batch_size=1000)
-    schedule_seal()
+    schedule_seal(rows=entries)
 
 
 _column_sets: dict[tuple[str, str], HistoryColumns] = {}
