@@ -113,6 +113,16 @@ class CaseSerializer(serializers.ModelSerializer):
             "last_verified_on",
             "closed_at",
             "closing_reason",
+            # the hardship file (困难职工档案): stage, 公示 and the upper-level approval
+            "file_stage",
+            "applied_on",
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "publicity_objections",
+            "file_approved_by",
+            "file_approved_on",
+            "file_opinion",
+            "reviewed_for_year",
         ]
 
 

@@ -17,6 +17,7 @@ from cases.selectors import scope_path, scoped_by_organisation
 
 from .models import (
     BatchLine,
+    BatchLineResult,
     Campaign,
     CampaignStandard,
     CampaignStatus,
@@ -299,4 +300,18 @@ def my_payment_counts(user) -> dict[str, int]:
             key: Count("id", filter=Q(status__in=states))
             for key, states in MY_PAYMENT_STATES.items()
         }
+    )
+
+
+REPEATED_FAILURES = 2
+
+
+def failed_line_counts(payment_ids) -> dict[int, int]:
+    """How many bank lines failed for each payment: one query for a batch-building page."""
+    return dict(
+        BatchLine.objects.filter(payment_id__in=list(payment_ids), result=BatchLineResult.FAILED)
+        .order_by()
+        .values_list("payment_id")
+        .annotate(n=Count("id"))
+        .values_list("payment_id", "n")
     )

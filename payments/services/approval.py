@@ -28,7 +28,7 @@ from django.utils.translation import gettext_noop
 
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
@@ -313,8 +313,11 @@ def approve_payment(payment: Payment, *, by) -> Payment:
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

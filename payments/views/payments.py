@@ -19,6 +19,7 @@ from ..forms import PaymentDraftForm
 from ..models import PaymentMethod, PaymentStatus
 from ..selectors import campaigns_for_case, payments_visible_to, standard_amount_for
 from .common import refuse_auditor_posts, require
+from .explain import why_not
 from .mine import resubmit_form_for
 
 
@@ -160,15 +161,17 @@ def payment_detail(request, pk: int):
         request,
         pk=pk,
     )
+    actions = available_actions(request.user, payment)
     return render(
         request,
         "payments/payment_detail.html",
         {
             "payment": payment,
             "history": _history_rows(payment),
-            "actions": available_actions(request.user, payment),
+            "actions": actions,
             "needs_second": payment.amount > payment.campaign.second_approval_threshold,
             "resubmit_form": resubmit_form_for(request.user, payment),
+            "why_not": why_not(request.user, payment, actions),
         },
     )
 
