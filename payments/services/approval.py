@@ -26,7 +26,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Person
 from cases.selectors import scope_path
 
 from .. import notices, permissions
@@ -47,7 +46,6 @@ from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
     lock_campaign,
-    lock_payment,
     logs_four_eyes_refusals,
     save_changed,
 )
@@ -293,18 +291,26 @@ def require_some_approval_permission(by) -> None:
     )
 
 
+def lock_payment_and_person(payment_id: int) -> Payment:
+    """The payment row and its person's row, locked in one statement (after the campaign), with
+    the organisation read for the scope check. The person row serialises approvals for one person
+    across campaigns, since the annual cap spans them, and is read under that lock (the payee
+    snapshot copies it)."""
+    return (
+        Payment.objects.select_for_update(of=("self", "person"))
+        .select_related("organisation", "person")
+        .get(pk=payment_id)
+    )
+
+
 @logs_four_eyes_refusals
 def approve_payment(payment: Payment, *, by) -> Payment:
     """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
     require_some_approval_permission(by)
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment(payment.pk)
+        p = lock_payment_and_person(payment.pk)
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
-        if not a.second and p.status == PaymentStatus.SUBMITTED:
-            # The cap spans campaigns: serialise approvals for one person on the person row,
-            # read under that lock for the payee snapshot.
-            p.person = Person.objects.select_for_update().get(pk=p.person_id)
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
         needs_second = not a.second and p.amount > campaign.second_approval_threshold
