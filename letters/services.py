@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 from core.history import attribute_change
-from payments.models import Campaign
+from payments.models import Campaign, PaymentStatus
 
 from . import fonts, permissions, rendering
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from .placeholders import find_problems
-from .selectors import PRINTABLE_STATUSES
 
 
 class LetterRefused(RuleViolation):
@@ -209,7 +208,14 @@ def print_payment_letter(
 ) -> PrintOut:
     """One letter for one approved or paid payment (relations loaded by the selector)."""
     _require_printer(by)
-    if payment.status not in PRINTABLE_STATUSES:
+    if payment.status == PaymentStatus.APPROVED and not payment.is_fully_approved:
+        raise LetterRefused(
+            _(
+                "这笔慰问金金额超过二级审批起点，尚待分管领导复审；复审通过后才能打印慰问信，"
+                "以免信中承诺尚未批准的款项。"
+            )
+        )
+    if not payment.is_fully_approved:
         raise LetterRefused(
             _("只有已审批或已发放的慰问金才能打印慰问信；这笔慰问金的状态是“%(status)s”。")
             % {"status": payment.get_status_display()}

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseCategory, CaseStatus, FileStage, Person
+from cases.notices import notify_due_casework
 from cases.selectors import person_has_current_file
 from core.demo import DemoContext, register
 from core.history import attribute_change
@@ -380,4 +381,8 @@ def seed_season(ctx: DemoContext) -> None:
             if index < 3:
                 services.approve_payment(payment, by=finance)
     ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
-    ctx.say(f"payments: {name} allocated to {len(unions)} unions")
+    follow_ups, reviews = notify_due_casework(ctx.today)
+    ctx.say(
+        f"payments: {name} allocated to {len(unions)} unions; "
+        f"{follow_ups + reviews} casework reminders"
+    )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.models import CaseCategory, HardshipLevel
 from core.forms import LabelsAboveMixin
 
 from .models import Campaign, PaymentMethod
@@ -86,6 +87,34 @@ class AllocationForm(LabelsAboveMixin, forms.Form):
     )
     places = forms.IntegerField(label=_("名额"), min_value=0, max_value=1_000_000)
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class EnrolmentForm(LabelsAboveMixin, forms.Form):
+    """The filter of 按条件批量起草 (people are chosen through their live cases)."""
+
+    category = forms.ChoiceField(label=_("个案类别"), choices=CaseCategory.choices)
+    hardship_level = forms.ChoiceField(
+        label=_("困难类别"), choices=[("", _("全部"))] + list(HardshipLevel.choices), required=False
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("标记（须全部符合）"),
+        choices=[
+            ("frontline", _("抗疫一线医务人员")),
+            ("hubei", _("援鄂医疗队员")),
+            ("model_worker", _("劳模")),
+            ("disabled", _("残疾")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("单位（含下属单位）"), queryset=None, required=False
+    )
+    submit_now = forms.BooleanField(label=_("起草后立即提交审批"), required=False)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

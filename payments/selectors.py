@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from cases.selectors import scope_path, scoped_by_organisation
 
 from .models import (
     BatchLine,
+    BatchLineResult,
     Campaign,
     CampaignStandard,
     CampaignStatus,
@@ -36,6 +37,25 @@ COMMITTED_UNPAID = (
     PaymentStatus.FAILED,
 )
 COMMITTED = (*COMMITTED_UNPAID, PaymentStatus.PAID)
+
+
+def fully_approved_q(prefix: str = "") -> Q:
+    """Payments whose every required approval is given (and later states): a first-approved
+    payment above its campaign's threshold still waits for the leader, so it is not."""
+    return Q(
+        **{
+            f"{prefix}status__in": (
+                PaymentStatus.SECOND_APPROVED,
+                PaymentStatus.IN_BATCH,
+                PaymentStatus.PAID,
+            )
+        }
+    ) | Q(
+        **{
+            f"{prefix}status": PaymentStatus.APPROVED,
+            f"{prefix}amount__lte": F(f"{prefix}campaign__second_approval_threshold"),
+        }
+    )
 
 
 def _ancestor_ids(path: str) -> list[int]:
@@ -280,4 +300,18 @@ def my_payment_counts(user) -> dict[str, int]:
             key: Count("id", filter=Q(status__in=states))
             for key, states in MY_PAYMENT_STATES.items()
         }
+    )
+
+
+REPEATED_FAILURES = 2
+
+
+def failed_line_counts(payment_ids) -> dict[int, int]:
+    """How many bank lines failed for each payment: one query for a batch-building page."""
+    return dict(
+        BatchLine.objects.filter(payment_id__in=list(payment_ids), result=BatchLineResult.FAILED)
+        .order_by()
+        .values_list("payment_id")
+        .annotate(n=Count("id"))
+        .values_list("payment_id", "n")
     )

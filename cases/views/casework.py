@@ -288,15 +288,22 @@ def case_reopen(request, pk: int):
     )
 
 
+_INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
 def _serve(request, pk: int, *, thumbnail: bool):
     require(request.user.has_perm("cases.view_attachment"))
     attachment = get_in_scope_or_404(attachments_visible_to(request.user), request, pk=pk)
     stored = attachment.thumbnail if thumbnail else attachment.file
+    content_type = "image/jpeg" if thumbnail else attachment.content_type
+    # Only raster images are shown in the page; a PDF (which may carry JavaScript) or any other
+    # upload is always a download.
+    inline = content_type in _INLINE_TYPES and request.GET.get("download") != "1"
     return serve_stored_file(
         stored,
-        content_type="image/jpeg" if thumbnail else attachment.content_type,
+        content_type=content_type,
         filename=attachment.original_name,
-        as_attachment=request.GET.get("download") == "1",
+        as_attachment=not inline,
     )
 
 

@@ -26,31 +26,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Person
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
     BudgetExceeded,
+    CampaignNotOpen,
     FourEyesViolation,
     InvalidTransition,
     NotPermitted,
     OutOfScope,
 )
-from ..models import Allocation, Campaign, Payment, PaymentStatus
+from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
 from ..selectors_allocations import allocation_committed
 from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
     lock_campaign,
-    lock_payment,
     logs_four_eyes_refusals,
     save_changed,
 )
 from .hardship_files import FileState, file_states, raise_unless_current
+from .payee import take_payee_snapshot
 
 
 @dataclass
@@ -180,6 +180,15 @@ def check_state(a: Approval, totals: ApprovalTotals) -> None:
         )
 
 
+def check_campaign_open(a: Approval, totals: ApprovalTotals) -> None:
+    """A closed (or not yet open) campaign commits no more money."""
+    if a.campaign.status != CampaignStatus.OPEN:
+        raise CampaignNotOpen(
+            _("活动“%(name)s”未在进行中（%(status)s），不能审批。")
+            % {"name": a.campaign.name, "status": a.campaign.get_status_display()}
+        )
+
+
 def check_level(a: Approval, totals: ApprovalTotals) -> None:
     """First approval needs finance's permission; the second one the leader's."""
     if a.second:
@@ -241,6 +250,7 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_scope,
     check_four_eyes,
     check_state,
+    check_campaign_open,
     check_level,
     check_budget,
     check_allocation,
@@ -265,7 +275,8 @@ def grant_approval(a: Approval) -> list[str]:
     p.status = PaymentStatus.APPROVED
     p.approved_by = a.by
     p.approved_at = now
-    return ["status", "approved_by", "approved_at"]
+    # The payee as approved (the person row is locked): what the bank file will pay.
+    return ["status", "approved_by", "approved_at", *take_payee_snapshot(p, p.person)]
 
 
 def approval_reason(a: Approval) -> str:
@@ -280,21 +291,33 @@ def require_some_approval_permission(by) -> None:
     )
 
 
+def lock_payment_and_person(payment_id: int) -> Payment:
+    """The payment row and its person's row, locked in one statement (after the campaign), with
+    the organisation read for the scope check. The person row serialises approvals for one person
+    across campaigns, since the annual cap spans them, and is read under that lock (the payee
+    snapshot copies it)."""
+    return (
+        Payment.objects.select_for_update(of=("self", "person"))
+        .select_related("organisation", "person")
+        .get(pk=payment_id)
+    )
+
+
 @logs_four_eyes_refusals
 def approve_payment(payment: Payment, *, by) -> Payment:
     """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
     require_some_approval_permission(by)
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment(payment.pk)
+        p = lock_payment_and_person(payment.pk)
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
-        if not a.second and p.status == PaymentStatus.SUBMITTED:
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

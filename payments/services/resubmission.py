@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import CampaignNotOpen, InvalidTransition
 from ..models import Payment, PaymentStatus
 from .approval import require_permission
@@ -92,6 +92,7 @@ def resubmit_payment(
             # The partial unique constraint decides when another payment went live meanwhile.
             check_no_live_payment(p.person_id, p.campaign_id, exclude_pk=p.pk)
             raise
+        transaction.on_commit(lambda: notices.payment_submitted(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

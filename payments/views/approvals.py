@@ -21,6 +21,7 @@ from ..selectors import (
     second_approval_queue_for,
 )
 from .common import PAGE_SIZE, refuse_auditor_posts, require
+from .explain import approval_block, first_approval_warning
 
 SESSION_KEY = "payments_bulk_report"
 
@@ -87,11 +88,16 @@ def _queue(request, *, second: bool):
             min_age_days=filters.get("min_age_days"),
         )
         order = ("submitted_at", "id")
+    page = keyset_page(request, queryset, order, PAGE_SIZE)
+    for payment in page:
+        payment.blocked = approval_block(request.user, payment, second=second)
+        payment.warning = None if second else first_approval_warning(request.user, payment)
     return render(
         request,
         "payments/approval_queue.html",
         {
-            "page": keyset_page(request, queryset, order, PAGE_SIZE),
+            "page": page,
+            "blocked_count": sum(1 for p in page if p.blocked),
             "form": None if second else form,
             "second": second,
             "report": report,

@@ -14,7 +14,14 @@ from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
 from ..resources import export_bank_file
-from ..selectors import batch_lines, batchable_payments, batches_visible_to, campaigns_visible_to
+from ..selectors import (
+    REPEATED_FAILURES,
+    batch_lines,
+    batchable_payments,
+    batches_visible_to,
+    campaigns_visible_to,
+    failed_line_counts,
+)
 from .common import paginate, query_without_page, refuse_auditor_posts, require
 
 
@@ -59,6 +66,10 @@ def batch_create(request):
             messages.success(request, _("已建立发放批次 %(ref)s。") % {"ref": batch})
             return redirect(batch)
     eligible = list(batchable_payments(request.user, campaign)[:500]) if campaign else []
+    failures = failed_line_counts(p.pk for p in eligible) if eligible else {}
+    for payment in eligible:
+        payment.failed_times = failures.get(payment.pk, 0)
+        payment.repeatedly_failed = payment.failed_times >= REPEATED_FAILURES
     return render(
         request,
         "payments/batch_create.html",

@@ -217,7 +217,7 @@ def test_several_instances_share_files_sessions_and_work(cluster, database_queue
     browser.trust_env = False  # loopback only: no proxy, no CA bundle from the environment
     _login(browser, sites["lb"], "officer")
     for name in ("a", "b", "lb", "lb"):
-        page = browser.get(f"{sites[name]}/", allow_redirects=False)
+        page = browser.get(f"{sites[name]}/people/", allow_redirects=False)
         assert page.status_code == 200, f"instance {name}: {page.status_code}"
 
     # A photo uploaded through A...
