@@ -120,6 +120,15 @@ class PrintOut:
     record: PrintRecord
 
 
+def signoff_title(campaign_name: str) -> str:
+    """`援鄂医疗队慰问` → 援鄂医疗队慰问金签收表, not 援鄂医疗队慰问慰问金签收表."""
+    if campaign_name.endswith("慰问金"):
+        return f"{campaign_name}签收表"
+    if campaign_name.endswith("慰问"):
+        return f"{campaign_name}金签收表"
+    return f"{campaign_name}慰问金签收表"
+
+
 def _safe_filename(*parts: str) -> str:
     stem = "-".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "_", stem)[:150] + ".pdf"
@@ -174,7 +183,9 @@ def record_print(
         kind=kind,
         channel=channel,
         printed_by=by,
-        printed_by_name=by.get_username() if by is not None else by_name,
+        # The person's name (李帮扶), as every page shows users; the login name stays reachable
+        # through printed_by.
+        printed_by_name=str(by) if by is not None else by_name,
         organisation=organisation,
         campaign=campaign,
         batch=batch,
@@ -340,7 +351,7 @@ def print_signoff_sheet(
     issued_on = issued_on or timezone.localdate()
     rendered = rendering.render_signoff_pdf(
         payments,
-        title=f"{campaign.name}慰问金签收表",
+        title=signoff_title(campaign.name),
         issuer=issuer,
         subject=subject_text,
         issued_on=issued_on,

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.numbers import as_id
+
 from . import services
 from .selectors import email_digest_enabled, inbox_for, unread_count
 
@@ -36,7 +38,7 @@ def badge(request):
 @login_required
 @require_POST
 def read(request):
-    ids = [int(i) for i in request.POST.getlist("notification") if i.isdigit()]
+    ids = [n for i in request.POST.getlist("notification") if (n := as_id(i)) is not None]
     services.mark_read(request.user, ids or None)
     return redirect("notifications:inbox")
 

@@ -44,6 +44,7 @@ from cases.services import (
     verify_case,
 )
 from core.files import serve_stored_file
+from core.numbers import is_id
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
@@ -123,7 +124,7 @@ def case_open(request):
     """Open a case for the person given as ?person=<id>; without one, find the person first."""
     require(can_work_cases(request.user) and request.user.has_perm("cases.add_case"))
     person_id = request.GET.get("person") or request.POST.get("person")
-    if not person_id or not str(person_id).isdigit():
+    if not person_id or not is_id(person_id):
         q = request.GET.get("q", "")
         return render(
             request,

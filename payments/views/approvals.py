@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import organisations_visible_to
 from core.errors import RuleViolation
+from core.numbers import as_id
 from core.paging import keyset_page
 
 from .. import permissions, services
@@ -27,7 +28,7 @@ SESSION_KEY = "payments_bulk_report"
 
 
 def bulk_apply(request, action: str, ids: list[str], reason: str) -> list[dict]:
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [n for i in ids if (n := as_id(i)) is not None]
     found = {p.pk: p for p in payments_visible_to(request.user).filter(pk__in=wanted)}
     report = []
     for pk in wanted:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import RuleViolation
+from core.numbers import is_id
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -52,7 +53,7 @@ def batch_create(request):
     campaign_id = request.POST.get("campaign") or request.GET.get("campaign")
     campaign = None
     if campaign_id:
-        if not str(campaign_id).isdigit():
+        if not is_id(campaign_id):
             raise Http404
         campaign = get_in_scope_or_404(campaigns, request, pk=int(campaign_id))
     if request.method == "POST" and campaign is not None:

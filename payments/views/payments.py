@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import cases_visible_to
 from core.errors import RuleViolation
+from core.numbers import is_id
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -28,7 +29,7 @@ def payment_create(request):
     refuse_auditor_posts(request)
     require(permissions.can_draft_payments(request.user))
     case_id = request.GET.get("case") or request.POST.get("case")
-    if not str(case_id or "").isdigit():
+    if not is_id(case_id):
         raise Http404
     case = get_in_scope_or_404(
         cases_visible_to(request.user).select_related("person", "organisation"),

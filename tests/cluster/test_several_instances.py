@@ -36,6 +36,7 @@ from tests.letters.factories import CampaignFactory, PaymentFactory
 from tests.objectstore import create_bucket, object_store_env, s3_client
 
 from .harness import (
+    NGINX,
     ROOT,
     Cluster,
     free_port,
@@ -129,7 +130,7 @@ def cluster(tmp_path, settings):
             for name, port in sites.items()
         ],
     )
-    run.start("nginx", ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"])
+    run.start("nginx", [NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"])
     try:
         for name, port in apps.items():
             wait_for(
