@@ -36,6 +36,12 @@ class InvalidCaseData(CaseworkViolation):
     code = "invalid_case_data"
 
 
+class HouseholdInAnotherFile(InvalidCaseData):
+    """The person already belongs to another live hardship file (one household, one file)."""
+
+    code = "household_in_another_file"
+
+
 class CaseStateError(CaseworkViolation):
     """The step does not apply to the case in its current state."""
 

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Case, CaseCategory, CaseStatus, ClosingReason, FileStage, Visit
+from .models import Case, CaseCategory, CaseReview, CaseStatus, ClosingReason, FileStage, Visit
 from .models.cases import REVIEW_INTERVAL
 from .selectors import cases_visible_to, visits_visible_to
 
@@ -47,8 +47,18 @@ def case_list_for(user) -> QuerySet[Case]:
 
 
 def case_detail_for(user) -> QuerySet[Case]:
-    return cases_visible_to(user).select_related(
-        "person__organisation", "organisation", "opened_by"
+    """The case with what its page shows, the hardship file's household and reviews included."""
+    return (
+        cases_visible_to(user)
+        .select_related("person__organisation", "organisation", "opened_by", "file_approved_by")
+        .prefetch_related(
+            "household_members",
+            "rigid_expenses",
+            Prefetch(
+                "reviews",
+                queryset=CaseReview.objects.select_related("reviewed_by", "approved_by"),
+            ),
+        )
     )
 
 

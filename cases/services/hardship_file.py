@@ -137,7 +137,7 @@ def record_publicity_objection(case: Case, *, by, objection: str) -> Case:
     return locked
 
 
-def _require_upper_level_approver(by, case: Case) -> None:
+def require_upper_level_approver(by, case: Case) -> None:
     if by is None or not by.has_perm("cases.approve_hardship_file") or has_role(by, Role.AUDITOR):
         raise FileApprovalNotAllowed(_("您没有审批困难职工建档的权限。"))
     prefix = scope_path(by)
@@ -168,7 +168,7 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
     ]
     with transaction.atomic():
         locked = lock_case(case)
-        _require_upper_level_approver(by, locked)
+        require_upper_level_approver(by, locked)
         _check_file(locked, stage=FileStage.PUBLICISED)
         day = today()
         if locked.publicity_ends_on is None or day <= locked.publicity_ends_on:

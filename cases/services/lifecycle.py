@@ -11,6 +11,7 @@ from cases.models import Case, CaseCategory, CaseStatus, ClosingReason, FileStag
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
+from .households import refuse_if_in_another_file
 from .opening import duplicate_case_error, live_case_of
 
 __all__ = ["close_case", "reopen_case", "verify_case"]
@@ -90,6 +91,9 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
         existing = live_case_of(locked.person, locked.category)
         if existing is not None:
             raise duplicate_case_error(existing)
+        if locked.category == CaseCategory.HARDSHIP:
+            for number in [locked.person.id_number, *_member_numbers(locked)]:
+                refuse_if_in_another_file(number, case_id=locked.pk, field="reason")
         locked.status = CaseStatus.OPEN
         locked.closing_reason = ""
         locked.closing_note = ""
@@ -114,3 +118,7 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
             raise duplicate_case_error(existing) from None
     refresh_caller_copy(case, locked, fields)
     return locked
+
+
+def _member_numbers(case: Case) -> list[str]:
+    return list(case.household_members.values_list("id_number", flat=True))

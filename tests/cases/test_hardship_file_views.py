@@ -88,7 +88,9 @@ def test_the_grassroots_officer_is_told_the_upper_level_approves(client, officer
 
 
 @pytest.mark.parametrize("role", ["finance", "auditor"])
-@pytest.mark.parametrize("name", ["file_publicity", "file_objection", "file_approve", "file_tier"])
+@pytest.mark.parametrize(
+    "name", ["file_publicity", "file_objection", "file_approve", "file_tier", "file_review"]
+)
 def test_other_roles_are_refused_every_step(request, client, case, role, name):
     client.force_login(request.getfixturevalue(role))
 
@@ -101,7 +103,9 @@ def test_other_roles_are_refused_every_step(request, client, case, role, name):
     assert case.file_stage == FileStage.APPLIED
 
 
-@pytest.mark.parametrize("name", ["file_publicity", "file_objection", "file_approve", "file_tier"])
+@pytest.mark.parametrize(
+    "name", ["file_publicity", "file_objection", "file_approve", "file_tier", "file_review"]
+)
 def test_another_union_gets_404(client, officer_b, case, name):
     client.force_login(officer_b)
 
@@ -134,3 +138,75 @@ def test_an_objection_is_recorded_from_its_page(client, officer, union_a):
     assert response.status_code == 302
     case.refresh_from_db()
     assert "房产出租" in case.publicity_objections
+
+
+def test_household_members_and_expenses_are_added_and_removed_from_the_case_page(
+    client, officer, case
+):
+    from cases.models import HouseholdMember, RigidExpense
+    from tests.idnumbers import make_id_number
+
+    client.force_login(officer)
+    number = make_id_number(sequence=41)
+    added = client.post(
+        reverse("cases:member_add", args=[case.pk]),
+        {
+            "relation": "spouse",
+            "name": "王芳",
+            "id_number": number,
+            "status": "unemployed",
+            "monthly_income": "0",
+            "health": "serious",
+            "medical_insurance": "resident",
+        },
+    )
+    assert added.status_code == 302
+    client.post(
+        reverse("cases:expense_add", args=[case.pk]),
+        {"kind": "medical", "monthly_amount": "900", "note": "化疗"},
+    )
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "王芳" in page and "化疗" in page
+    assert number not in page  # masked
+
+    member = HouseholdMember.objects.get()
+    expense = RigidExpense.objects.get()
+    url = reverse("cases:member_remove", args=[member.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "离婚"}).status_code == 302
+    client.post(reverse("cases:expense_remove", args=[expense.pk]), {"reason": "已治愈"})
+    assert not HouseholdMember.objects.exists() and not RigidExpense.objects.exists()
+
+
+def test_a_member_of_another_file_is_refused_on_the_page(client, officer, case, union_a):
+    from tests.idnumbers import make_id_number
+
+    number = make_id_number(sequence=42)
+    other = hardship_case(person_in(union_a), officer)
+    data = {
+        "relation": "child",
+        "name": "x",
+        "id_number": number,
+        "status": "student",
+        "monthly_income": "0",
+        "health": "healthy",
+        "medical_insurance": "resident",
+    }
+    client.force_login(officer)
+    client.post(reverse("cases:member_add", args=[other.pk]), data)
+
+    response = client.post(reverse("cases:member_add", args=[case.pk]), data)
+
+    assert response.status_code == 400
+    assert "一户只建一份档案" in response.content.decode()
+
+
+def test_household_pages_of_another_union_are_404(client, officer, officer_b, case):
+    from cases.services import add_rigid_expense
+
+    expense = add_rigid_expense(case, by=officer, kind="rent", monthly_amount="500")
+    client.force_login(officer_b)
+
+    assert client.get(reverse("cases:member_add", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:expense_remove", args=[expense.pk])).status_code == 404
