@@ -26,6 +26,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         ),
     )
 
+    def get_queryset(self, request):
+        """Administrators manage ordinary users only: a superuser is invisible to them, so its
+        change, password and delete pages are not found (no take-over of a superuser)."""
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(is_superuser=False)
+
     def get_readonly_fields(self, request, obj=None):
         """Only a superuser hands out superuser status or permissions outside the roles."""
         readonly = list(super().get_readonly_fields(request, obj))

@@ -107,6 +107,7 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "cases.reveal_sensitive",
         "letters.print_letter",
         "recuperation.nominate",
+        "cases.approve_hardship_file",
     ],
     Role.FINANCE: [
         "cases.reveal_sensitive",
@@ -119,6 +120,7 @@ ROLE_CUSTOM_PERMISSIONS: dict[str, list[str]] = {
         "recuperation.record_attendance",
     ],
     Role.LEADER: [
+        "cases.approve_hardship_file",
         "payments.approve_payment",
         "payments.second_approve_payment",
         "payments.reverse_payment",

@@ -113,6 +113,16 @@ class CaseSerializer(serializers.ModelSerializer):
             "last_verified_on",
             "closed_at",
             "closing_reason",
+            # the hardship file (困难职工档案): stage, 公示 and the upper-level approval
+            "file_stage",
+            "applied_on",
+            "publicity_starts_on",
+            "publicity_ends_on",
+            "publicity_objections",
+            "file_approved_by",
+            "file_approved_on",
+            "file_opinion",
+            "reviewed_for_year",
         ]
 
 
@@ -291,3 +301,21 @@ class HistoryEntrySerializer(serializers.Serializer):
     kind = serializers.CharField()
     reason = serializers.CharField()
     changes = HistoryChangeSerializer(many=True)
+
+
+class AllocationSerializer(serializers.Serializer):
+    """A union's allocation (下拨) of a campaign with the page's figures."""
+
+    id = serializers.IntegerField(source="allocation.pk")
+    organisation = serializers.IntegerField(source="allocation.organisation_id")
+    organisation_name = serializers.CharField(source="allocation.organisation.name")
+    amount = serializers.DecimalField(
+        source="allocation.amount", max_digits=12, decimal_places=2, label=_("下拨金额（元）")
+    )
+    places = serializers.IntegerField(source="allocation.places", label=_("名额"))
+    submitted = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("待审"))
+    approved = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已审"))
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("已发"))
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("余额"))
+    places_used = serializers.IntegerField()
+    places_left = serializers.IntegerField()

@@ -42,8 +42,13 @@ def _require_manager(by, owner) -> None:
         raise TokenRefused(_("只有系统管理员可以管理他人的接口令牌。"))
 
 
-def create_token(*, owner, by, name: str, days: int = DEFAULT_DAYS) -> IssuedToken:
-    """A new token for `owner`; the clear secret is returned once and only its hash is kept."""
+def create_token(
+    *, owner, by, name: str, days: int = DEFAULT_DAYS, secret: str | None = None
+) -> IssuedToken:
+    """A new token for `owner`; the clear secret is returned once and only its hash is kept.
+
+    `secret` is for the demo seeder only, which derives a reproducible one (see `api.demo`).
+    """
     _require_manager(by, owner)
     name = (name or "").strip()
     if not name:
@@ -52,8 +57,9 @@ def create_token(*, owner, by, name: str, days: int = DEFAULT_DAYS) -> IssuedTok
         raise TokenRefused(_("有效期须在 1 到 %(max)s 天之间。") % {"max": MAX_DAYS})
     if not owner.is_active:
         raise TokenRefused(_("该用户已停用，不能为其创建令牌。"))
-    prefix = secrets.token_hex(4)
-    secret = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    if secret is None:
+        secret = f"{TOKEN_PREFIX}{secrets.token_hex(4)}_{secrets.token_urlsafe(32)}"
+    prefix = secret.removeprefix(TOKEN_PREFIX)[:8]
     token = ApiToken.objects.create(
         user=owner,
         name=name[:100],

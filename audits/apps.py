@@ -11,6 +11,7 @@ class AuditsConfig(AppConfig):
         from core.access import register_recorder
 
         from . import signals, triggers
+        from .chain.entries import forget_column_sets
         from .models import AccessLog
         from .services import record_access
 
@@ -19,3 +20,4 @@ class AuditsConfig(AppConfig):
         signals.install_bulk_history_hook()
         post_save.connect(signals._seal_on_access_log, sender=AccessLog)
         post_migrate.connect(triggers.install_triggers, dispatch_uid="audits_triggers")
+        post_migrate.connect(forget_column_sets, dispatch_uid="audits_forget_column_sets")

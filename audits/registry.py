@@ -167,6 +167,10 @@ class OrganisationResolver:
         self._links: dict[tuple[str, object], object] = {}
         self._paths: dict[object, str] = {}
 
+    def remember_path(self, organisation_id, path: str) -> None:
+        """A path the caller already holds (read in the writer's own transaction)."""
+        self._paths[organisation_id] = path
+
     def path_of(self, organisation_id) -> str:
         if organisation_id is None:
             return ""

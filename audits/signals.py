@@ -11,16 +11,16 @@ from simple_history.signals import post_create_historical_record
 from core.access import AccessAction
 from core.history import bulk_history_written
 
-from .chain import record_history_rows, schedule_seal, sign_access_log
+from .chain import CHAIN_ACCESS, record_history_rows, schedule_seal, sign_access_log
 from .models import AccessLog
 from .registry import tracked_for_history_model
 
 
 @receiver(post_create_historical_record)
-def index_history_row(sender, history_instance, **kwargs):
+def index_history_row(sender, history_instance, instance=None, **kwargs):
     tracked = tracked_for_history_model(sender)
     if tracked is not None:
-        record_history_rows(tracked, [history_instance.history_id], single=True)
+        record_history_rows(tracked, [history_instance.history_id], single=True, instance=instance)
 
 
 @receiver(bulk_history_written)
@@ -98,4 +98,4 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 def _seal_on_access_log(sender, instance, created, **kwargs):
     if created:
-        schedule_seal()
+        schedule_seal(CHAIN_ACCESS, rows=[instance])

@@ -131,7 +131,7 @@ def run_one(campaign_id: int) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     campaign = Campaign.objects.select_related("organisation").get(pk=campaign_id)
     payments = selectors.with_letter_relations(
-        campaign.payments.filter(status__in=selectors.PRINTABLE_STATUSES)
+        campaign.payments.filter(selectors.PRINTABLE)
     ).order_by(*selectors.LETTER_ORDER)
     out = print_campaign_letters(
         campaign=campaign,
@@ -154,7 +154,7 @@ def run_naive(campaign_id: int) -> dict:
     started, cpu = time.perf_counter(), time.process_time()
     campaign = Campaign.objects.select_related("organisation").get(pk=campaign_id)
     payments = selectors.with_letter_relations(
-        campaign.payments.filter(status__in=selectors.PRINTABLE_STATUSES)
+        campaign.payments.filter(selectors.PRINTABLE)
     ).order_by(*selectors.LETTER_ORDER)
     letters = rendering.letters_for_payments(payments, ISSUED_ON)
     writer = PdfWriter()

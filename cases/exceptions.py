@@ -36,6 +36,12 @@ class InvalidCaseData(CaseworkViolation):
     code = "invalid_case_data"
 
 
+class HouseholdInAnotherFile(InvalidCaseData):
+    """The person already belongs to another live hardship file (one household, one file)."""
+
+    code = "household_in_another_file"
+
+
 class CaseStateError(CaseworkViolation):
     """The step does not apply to the case in its current state."""
 
@@ -44,6 +50,18 @@ class CaseStateError(CaseworkViolation):
 
 class VerificationNeedsVisit(CaseworkViolation):
     code = "verification_needs_visit"
+
+
+class FileNeedsHomeVisit(VerificationNeedsVisit):
+    """A hardship file moves on only after a home visit (入户走访); a phone call does not count."""
+
+    code = "file_needs_home_visit"
+
+
+class FileApprovalNotAllowed(CaseworkViolation):
+    """Only the upper-level union approves a file, never the union that proposed it."""
+
+    code = "file_approval_not_allowed"
 
 
 class ReasonRequired(CaseworkViolation):

@@ -22,6 +22,11 @@ def can_work_cases(user) -> bool:
     return user.has_perm("cases.change_case") and not has_role(user, Role.AUDITOR)
 
 
+def can_approve_files(user) -> bool:
+    """Approve hardship files (建档审批); the service also requires an upper-level union."""
+    return user.has_perm("cases.approve_hardship_file") and not has_role(user, Role.AUDITOR)
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -9,9 +9,20 @@ turns page 1 into a three-second count; `organisation_id IN (…)` is an index r
 covers every organisation (the federation's root) is no filter at all.
 """
 
+import datetime
+
 from django.db.models import QuerySet
 
-from .models import Attachment, Case, Organisation, Person, Visit
+from .models import (
+    Attachment,
+    Case,
+    CaseCategory,
+    CaseStatus,
+    FileStage,
+    Organisation,
+    Person,
+    Visit,
+)
 
 
 def scope_path(user) -> str | None:
@@ -86,3 +97,23 @@ def visits_visible_to(user) -> QuerySet[Visit]:
 
 def attachments_visible_to(user) -> QuerySet[Attachment]:
     return scoped_by_organisation(Attachment.objects.all(), user, "visit__case__organisation")
+
+
+def current_files(on_date: datetime.date) -> QuerySet[Case]:
+    """Hardship files that may receive hardship payments on `on_date`.
+
+    In file (approved by the upper-level union on or before the date), not closed, and approved
+    or reviewed (年度复核) for the date's year: a file not reviewed for a new year gets nothing.
+    """
+    return Case.objects.filter(
+        category=CaseCategory.HARDSHIP,
+        file_stage=FileStage.IN_FILE,
+        file_approved_on__lte=on_date,
+        reviewed_for_year__gte=on_date.year,
+    ).exclude(status=CaseStatus.CLOSED)
+
+
+def person_has_current_file(person: Person | int, on_date: datetime.date) -> bool:
+    """True when the person's hardship file is in file and reviewed for `on_date`'s year."""
+    person_id = person if isinstance(person, int) else person.pk
+    return current_files(on_date).filter(person_id=person_id).exists()

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Case, CaseCategory, CaseStatus, ClosingReason, Visit
+from .models import Case, CaseCategory, CaseReview, CaseStatus, ClosingReason, FileStage, Visit
 from .models.cases import REVIEW_INTERVAL
 from .selectors import cases_visible_to, visits_visible_to
 
@@ -47,8 +47,18 @@ def case_list_for(user) -> QuerySet[Case]:
 
 
 def case_detail_for(user) -> QuerySet[Case]:
-    return cases_visible_to(user).select_related(
-        "person__organisation", "organisation", "opened_by"
+    """The case with what its page shows, the hardship file's household and reviews included."""
+    return (
+        cases_visible_to(user)
+        .select_related("person__organisation", "organisation", "opened_by", "file_approved_by")
+        .prefetch_related(
+            "household_members",
+            "rigid_expenses",
+            Prefetch(
+                "reviews",
+                queryset=CaseReview.objects.select_related("reviewed_by", "approved_by"),
+            ),
+        )
     )
 
 
@@ -104,13 +114,23 @@ def _status_entries(case: Case) -> list[TimelineEntry]:
                 )
         elif previous.status == CaseStatus.CLOSED and row.status != CaseStatus.CLOSED:
             title = pgettext("timeline", "重新开启")
+        elif row.file_stage != previous.file_stage and row.file_stage == FileStage.PUBLICISED:
+            title = pgettext("timeline", "公示")
+            details.append(
+                _("公示期：%(s)s 至 %(e)s")
+                % {"s": row.publicity_starts_on, "e": row.publicity_ends_on}
+            )
+        elif row.file_stage != previous.file_stage and row.file_stage == FileStage.IN_FILE:
+            title = pgettext("timeline", "上级工会审批建档")
+        elif row.publicity_objections != previous.publicity_objections:
+            title = pgettext("timeline", "公示异议")
         elif row.last_verified_on != previous.last_verified_on and row.last_verified_on:
             title = (
                 pgettext("timeline", "核实")
                 if previous.last_verified_on is None
                 else pgettext("timeline", "年度复核")
             )
-        elif row.hardship_level != previous.hardship_level:
+        elif row.hardship_level != previous.hardship_level or row.causes != previous.causes:
             title = _("调整困难类别")
             details.append(_("困难类别：%(level)s") % {"level": _level_label(row.hardship_level)})
         if title:

@@ -62,9 +62,21 @@ def log_access(
     return _recorder(
         user=user,
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        field=field,
-        detail=detail or {},
+        object_type=_without_nul(object_type),
+        object_id=_without_nul(str(object_id)),
+        field=_without_nul(field),
+        detail=_without_nul(detail or {}),
         ip_address=client_ip(request),
     )
+
+
+def _without_nul(value):
+    """PostgreSQL stores no NUL character in text or JSON: a typed NUL (a filter value, say)
+    is recorded as U+FFFD instead of failing the request."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value

@@ -13,8 +13,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.errors import RuleViolation
+from notifications.models import NotificationKind
+from notifications.services import notify
 
 from .models import Job, JobStatus
 from .registry import JobResult, handler_for
@@ -81,10 +84,26 @@ def _finish(job: Job, status: str, message: str, result: JobResult | None = None
                 job.done = job.total or job.done
             job.status, job.message, job.finished_at = status, message, timezone.now()
             job.save()
+            # In the same transaction: the owner hears of exactly the finish that was recorded.
+            tell_owner(job)
             return job
     finally:
         if result is not None and result.path:
             Path(result.path).unlink(missing_ok=True)
+
+
+def tell_owner(job: Job) -> None:
+    """The job's owner hears how it ended (also when a dead worker's job is failed)."""
+    done = job.status == JobStatus.DONE
+    notify(
+        [job.owner_id],
+        NotificationKind.JOB_FINISHED,
+        gettext_noop("后台任务“%(title)s”已完成。")
+        if done
+        else gettext_noop("后台任务“%(title)s”失败：%(message)s"),
+        {"title": job.title, "message": job.message},
+        link=job.get_absolute_url(),
+    )
 
 
 def _store_result(job: Job, result: JobResult) -> None:

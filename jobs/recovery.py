@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from .execution import tell_owner
 from .models import Job, JobStatus, WorkerHeartbeat
 from .tasks import run_job
 
@@ -61,6 +62,7 @@ def _requeue_or_fail(job: Job) -> Job:
             "执行它的后台进程中途停止（已执行 %(attempts)d 次），任务未完成，请重新发起。"
         ) % {"attempts": job.attempts}
         job.save(update_fields=["status", "message", "finished_at"])
+        tell_owner(job)
     return job
 
 

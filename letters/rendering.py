@@ -203,7 +203,7 @@ def render_signoff_pdf(
 
     total = sum((p.amount for p in payments), Decimal("0.00"))
     rows = [
-        SignoffRow(p.person.name, p.organisation.name, amount_in_figures(p.amount))
+        SignoffRow(p.payee_holder, p.organisation.name, amount_in_figures(p.amount))
         for p in payments
     ]
     with translation.override("zh-hans"):

@@ -11,23 +11,19 @@ from payments.models import (
     DisbursementBatch,
     Payment,
     PaymentMethod,
-    PaymentStatus,
 )
 
 # Letters read payments through the payments app's own scoped selectors.
 from payments.selectors import batches_visible_to as batches_visible_to
 from payments.selectors import campaigns_visible_to as campaigns_visible_to
+from payments.selectors import fully_approved_q
 from payments.selectors import payments_visible_to as payments_visible_to
 
 from .models import PrintedPayment, PrintRecord
 
-# Money that has been approved (and possibly paid): a letter may say it is on its way.
-PRINTABLE_STATUSES = (
-    PaymentStatus.APPROVED,
-    PaymentStatus.SECOND_APPROVED,
-    PaymentStatus.IN_BATCH,
-    PaymentStatus.PAID,
-)
+# Money that has every approval it needs (and possibly paid): a letter may say it is on its way.
+# A first-approved payment above the campaign's threshold still waits for the leader.
+PRINTABLE = fully_approved_q()
 # The stable order of a campaign's letters and sheets: organisation (tree order), then name.
 LETTER_ORDER = ("organisation__path", "person__name", "id")
 
@@ -44,7 +40,7 @@ def with_letter_relations(qs: QuerySet[Payment]) -> QuerySet[Payment]:
 
 
 def printable_payments_of_campaign(user, campaign: Campaign) -> QuerySet[Payment]:
-    qs = payments_visible_to(user).filter(campaign=campaign, status__in=PRINTABLE_STATUSES)
+    qs = payments_visible_to(user).filter(PRINTABLE, campaign=campaign)
     return with_letter_relations(qs).order_by(*LETTER_ORDER)
 
 
@@ -55,14 +51,12 @@ def cash_payments_of_campaign(user, campaign: Campaign) -> QuerySet[Payment]:
 def payments_of_batch(user, batch: DisbursementBatch) -> QuerySet[Payment]:
     """The batch's payments, except those the bank returned as failed."""
     lines = BatchLine.objects.filter(batch=batch).exclude(result=BatchLineResult.FAILED)
-    qs = payments_visible_to(user).filter(
-        pk__in=lines.values("payment_id"), status__in=PRINTABLE_STATUSES
-    )
+    qs = payments_visible_to(user).filter(PRINTABLE, pk__in=lines.values("payment_id"))
     return with_letter_relations(qs).order_by(*LETTER_ORDER)
 
 
 def latest_printable_payment_of_case(user, case: Case) -> Payment | None:
-    qs = payments_visible_to(user).filter(case=case, status__in=PRINTABLE_STATUSES)
+    qs = payments_visible_to(user).filter(PRINTABLE, case=case)
     return with_letter_relations(qs).order_by("-created_at", "-id").first()
 
 

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 from core.history import attribute_change
-from payments.models import Campaign
+from payments.models import Campaign, PaymentStatus
 
 from . import fonts, permissions, rendering
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from .placeholders import find_problems
-from .selectors import PRINTABLE_STATUSES
 
 
 class LetterRefused(RuleViolation):
@@ -121,6 +120,15 @@ class PrintOut:
     record: PrintRecord
 
 
+def signoff_title(campaign_name: str) -> str:
+    """`援鄂医疗队慰问` → 援鄂医疗队慰问金签收表, not 援鄂医疗队慰问慰问金签收表."""
+    if campaign_name.endswith("慰问金"):
+        return f"{campaign_name}签收表"
+    if campaign_name.endswith("慰问"):
+        return f"{campaign_name}金签收表"
+    return f"{campaign_name}慰问金签收表"
+
+
 def _safe_filename(*parts: str) -> str:
     stem = "-".join(parts)
     return re.sub(r'[\\/:*?"<>|\s]+', "_", stem)[:150] + ".pdf"
@@ -175,7 +183,9 @@ def record_print(
         kind=kind,
         channel=channel,
         printed_by=by,
-        printed_by_name=by.get_username() if by is not None else by_name,
+        # The person's name (李帮扶), as every page shows users; the login name stays reachable
+        # through printed_by.
+        printed_by_name=str(by) if by is not None else by_name,
         organisation=organisation,
         campaign=campaign,
         batch=batch,
@@ -209,7 +219,14 @@ def print_payment_letter(
 ) -> PrintOut:
     """One letter for one approved or paid payment (relations loaded by the selector)."""
     _require_printer(by)
-    if payment.status not in PRINTABLE_STATUSES:
+    if payment.status == PaymentStatus.APPROVED and not payment.is_fully_approved:
+        raise LetterRefused(
+            _(
+                "这笔慰问金金额超过二级审批起点，尚待分管领导复审；复审通过后才能打印慰问信，"
+                "以免信中承诺尚未批准的款项。"
+            )
+        )
+    if not payment.is_fully_approved:
         raise LetterRefused(
             _("只有已审批或已发放的慰问金才能打印慰问信；这笔慰问金的状态是“%(status)s”。")
             % {"status": payment.get_status_display()}
@@ -334,7 +351,7 @@ def print_signoff_sheet(
     issued_on = issued_on or timezone.localdate()
     rendered = rendering.render_signoff_pdf(
         payments,
-        title=f"{campaign.name}慰问金签收表",
+        title=signoff_title(campaign.name),
         issuer=issuer,
         subject=subject_text,
         issued_on=issued_on,

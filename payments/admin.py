@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import BatchLine, Campaign, CampaignStandard, DisbursementBatch, Payment
-from .services import save_campaign
+from .services import campaign_limit_problems, save_campaign
 
 
 class CampaignStandardInline(admin.TabularInline):
@@ -11,8 +12,34 @@ class CampaignStandardInline(admin.TabularInline):
     extra = 1
 
 
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = (  # the admin narrows these to its fieldsets
+            "name",
+            "year",
+            "kind",
+            "organisation",
+            "starts_on",
+            "ends_on",
+            "budget",
+            "funding_source",
+            "annual_cap",
+            "second_approval_threshold",
+            "status",
+        )
+
+    def _post_clean(self):
+        """With the new values on the instance: the budget and cap above committed money
+        (`save_campaign` checks again under the campaign's lock)."""
+        super()._post_clean()
+        for field, message in campaign_limit_problems(self.instance).items():
+            self.add_error(field, message)
+
+
 @admin.register(Campaign)
 class CampaignAdmin(SimpleHistoryAdmin):
+    form = CampaignForm
     list_display = ("name", "year", "kind", "organisation", "budget", "status")
     list_select_related = ("organisation",)
     list_filter = ("year", "kind", "status")

@@ -10,8 +10,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from cases.models import Case, CaseCategory, CaseStatus, Person
+from cases.models import Case, CaseCategory, CaseStatus, FileStage, Person
+from cases.notices import notify_due_casework
+from cases.selectors import person_has_current_file
 from core.demo import DemoContext, register
 from core.history import attribute_change
 
@@ -89,7 +92,24 @@ def _case_for(person: Person, category: str, officer) -> Case:
         )
         attribute_change(case, by=officer, reason="演示数据")
         case.save()
+    if category == CaseCategory.HARDSHIP:
+        _put_in_file(case, officer)
     return case
+
+
+def _put_in_file(case: Case, officer) -> None:
+    """Hardship payments need a current file: the demo files this one (公示 and approval done)."""
+    today = timezone.localdate()
+    if person_has_current_file(case.person_id, today):
+        return
+    case.file_stage = FileStage.IN_FILE
+    case.applied_on = case.applied_on or timezone.localdate(case.opened_at)
+    case.file_approved_on = case.file_approved_on or today
+    case.reviewed_for_year = today.year
+    case.status = CaseStatus.VERIFIED
+    case.last_verified_on = case.last_verified_on or today
+    attribute_change(case, by=officer, reason="演示数据：已公示并经上级工会审批建档")
+    case.save()
 
 
 def _walk(state, case, campaign, *, amount, method, users):
@@ -361,4 +381,8 @@ def seed_season(ctx: DemoContext) -> None:
             if index < 3:
                 services.approve_payment(payment, by=finance)
     ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
-    ctx.say(f"payments: {name} allocated to {len(unions)} unions")
+    follow_ups, reviews = notify_due_casework(ctx.today)
+    ctx.say(
+        f"payments: {name} allocated to {len(unions)} unions; "
+        f"{follow_ups + reviews} casework reminders"
+    )

@@ -67,3 +67,9 @@ class AllocationExceeded(RuleViolation):
 
 class AllocationInvalid(RuleViolation):
     code = "allocation_invalid"
+
+
+class HardshipFileNotCurrent(RuleViolation):
+    """Hardship payments go only to files in file (建档) and reviewed for the year (年度复核)."""
+
+    code = "hardship_file_not_current"

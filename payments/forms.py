@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.models import CaseCategory, HardshipLevel
 from core.forms import LabelsAboveMixin
 
 from .models import Campaign, PaymentMethod
@@ -90,3 +91,49 @@ class AllocationForm(LabelsAboveMixin, forms.Form):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class EnrolmentForm(LabelsAboveMixin, forms.Form):
+    """The filter of 按条件批量起草 (people are chosen through their live cases)."""
+
+    category = forms.ChoiceField(label=_("个案类别"), choices=CaseCategory.choices)
+    hardship_level = forms.ChoiceField(
+        label=_("困难类别"), choices=[("", _("全部"))] + list(HardshipLevel.choices), required=False
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("标记（须全部符合）"),
+        choices=[
+            ("frontline", _("抗疫一线医务人员")),
+            ("hubei", _("援鄂医疗队员")),
+            ("model_worker", _("劳模")),
+            ("disabled", _("残疾")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("单位（含下属单位）"), queryset=None, required=False
+    )
+    submit_now = forms.BooleanField(label=_("起草后立即提交审批"), required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ResubmitForm(LabelsAboveMixin, forms.Form):
+    """Answering a rejection: what was corrected, and the amount and justification as now."""
+
+    reason = forms.CharField(
+        label=_("针对驳回意见的修改说明"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("写入该笔慰问金的变更记录，审批人可见。"),
+    )
+    amount = forms.DecimalField(
+        label=_("金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    justification = forms.CharField(
+        label=_("金额与标准不符的说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -4,7 +4,7 @@ upload flow's handlers) and large payment exports."""
 from django.utils import translation
 
 from cases.transfers.exporting import run_export_job
-from jobs.registry import job_handler
+from jobs.registry import JobResult, job_handler
 from uploads.jobs import register
 
 from .transfers.exports import PAYMENTS_EXPORT
@@ -21,3 +21,50 @@ register(ALLOCATION_IMPORT)
 def export_job(job, progress):
     with translation.override(job.params.get("language")):
         return run_export_job(job, progress, PAYMENTS_EXPORT)
+
+
+ENROL_KIND = "payments.enrol"
+
+
+@job_handler(ENROL_KIND)
+def enrol_job(job, progress):
+    """按条件批量起草 in the worker: the owner's scope and rights, checked again by each service."""
+    import csv
+    import io
+
+    from django.utils.translation import gettext as _
+
+    from core.errors import RuleViolation
+
+    from .enrolment import Filters, enrol
+    from .selectors import campaigns_visible_to
+
+    with translation.override(job.params.get("language")):
+        campaign = campaigns_visible_to(job.owner).filter(pk=job.params["campaign"]).first()
+        if campaign is None:
+            raise RuleViolation(_("慰问活动不在您的范围内。"))
+        outcome = enrol(
+            job.owner,
+            campaign,
+            Filters.from_params(job.params["filters"]),
+            submit=bool(job.params.get("submit")),
+            progress=progress,
+        )
+        message = _(
+            "已起草 %(drafted)s 笔（已提交 %(submitted)s 笔），"
+            "合计 %(total)s 元；跳过 %(skipped)s 人。"
+        ) % {
+            "drafted": outcome.drafted,
+            "submitted": outcome.submitted,
+            "total": outcome.total,
+            "skipped": len(outcome.skipped),
+        }
+        out = io.StringIO(newline="")
+        writer = csv.writer(out)
+        writer.writerow([_("姓名"), _("单位"), _("跳过原因")])
+        writer.writerows(outcome.skipped)
+        return JobResult(
+            filename=_("跳过名单.csv"),
+            content=("\ufeff" + out.getvalue()).encode(),
+            message=message,
+        )

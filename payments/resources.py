@@ -17,9 +17,10 @@ class BankFileResource(resources.ModelResource):
     """One row per batch line, columns as the bank expects them (full account numbers)."""
 
     seq = fields.Field(column_name="序号")
-    holder = fields.Field(attribute="payment__person__name", column_name="户名")
-    account = fields.Field(attribute="payment__person__bank_account", column_name="账号")
-    bank = fields.Field(attribute="payment__person__bank_name", column_name="开户行")
+    # The payee as approved (`Payment.payee_*`), never the person's current details.
+    holder = fields.Field(attribute="payment__payee_name", column_name="户名")
+    account = fields.Field(attribute="payment__payee_account", column_name="账号")
+    bank = fields.Field(attribute="payment__payee_bank", column_name="开户行")
     amount_text = fields.Field(column_name="金额")
     purpose = fields.Field(attribute="payment__purpose", column_name="用途")
     reference = fields.Field(attribute="payment__reference", column_name="付款编号")

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from cases.selectors import scope_path, scoped_by_organisation
 
 from .models import (
     BatchLine,
+    BatchLineResult,
     Campaign,
     CampaignStandard,
     CampaignStatus,
@@ -36,6 +37,25 @@ COMMITTED_UNPAID = (
     PaymentStatus.FAILED,
 )
 COMMITTED = (*COMMITTED_UNPAID, PaymentStatus.PAID)
+
+
+def fully_approved_q(prefix: str = "") -> Q:
+    """Payments whose every required approval is given (and later states): a first-approved
+    payment above its campaign's threshold still waits for the leader, so it is not."""
+    return Q(
+        **{
+            f"{prefix}status__in": (
+                PaymentStatus.SECOND_APPROVED,
+                PaymentStatus.IN_BATCH,
+                PaymentStatus.PAID,
+            )
+        }
+    ) | Q(
+        **{
+            f"{prefix}status": PaymentStatus.APPROVED,
+            f"{prefix}amount__lte": F(f"{prefix}campaign__second_approval_threshold"),
+        }
+    )
 
 
 def _ancestor_ids(path: str) -> list[int]:
@@ -258,3 +278,40 @@ def batchable_payments(user, campaign: Campaign) -> QuerySet[Payment]:
 
 def batch_lines(batch: DisbursementBatch) -> QuerySet[BatchLine]:
     return batch.lines.select_related("payment", "payment__person", "payment__organisation")
+
+
+MY_PAYMENT_STATES = {
+    "rejected": (PaymentStatus.REJECTED,),
+    "in_review": (PaymentStatus.SUBMITTED,),
+    "draft": (PaymentStatus.DRAFT,),
+}
+
+
+def my_payments(user) -> QuerySet[Payment]:
+    """Payments the user drafted or submitted, in scope: the officer's own follow-up list."""
+    return payments_visible_to(user).filter(Q(created_by=user) | Q(submitted_by=user))
+
+
+def my_payment_counts(user) -> dict[str, int]:
+    """How many of the user's payments are rejected, waiting for approval and still drafts —
+    one query, for the dashboard."""
+    return my_payments(user).aggregate(
+        **{
+            key: Count("id", filter=Q(status__in=states))
+            for key, states in MY_PAYMENT_STATES.items()
+        }
+    )
+
+
+REPEATED_FAILURES = 2
+
+
+def failed_line_counts(payment_ids) -> dict[int, int]:
+    """How many bank lines failed for each payment: one query for a batch-building page."""
+    return dict(
+        BatchLine.objects.filter(payment_id__in=list(payment_ids), result=BatchLineResult.FAILED)
+        .order_by()
+        .values_list("payment_id")
+        .annotate(n=Count("id"))
+        .values_list("payment_id", "n")
+    )

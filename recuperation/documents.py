@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.access import AccessAction, log_access
+from core.formatting import neutralise
 from letters import fonts, rendering
 from letters.chinese import date_in_chinese
 from letters.models import PrintChannel, PrintKind
@@ -86,6 +87,11 @@ def _require_glyphs(nominations: Sequence[Nomination]) -> None:
         )
 
 
+def _text_cells(values: list) -> list:
+    """A name, contact or need typed as `=…` stays text in the sheet, never a formula."""
+    return [neutralise(v) if isinstance(v, str) else v for v in values]
+
+
 def export_roster_xlsx(session: Session, nominations: Sequence[Nomination], *, by, request=None):
     """The roster as XLSX bytes, with the export written to the access log."""
     from openpyxl import Workbook
@@ -95,24 +101,30 @@ def export_roster_xlsx(session: Session, nominations: Sequence[Nomination], *, b
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "名册"
-    sheet.append([_title(session)])
+    sheet.append(_text_cells([_title(session)]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"{session.starts_on:%Y-%m-%d} 至 {session.ends_on:%Y-%m-%d}", session.provider])
+    sheet.append(
+        _text_cells(
+            [f"{session.starts_on:%Y-%m-%d} 至 {session.ends_on:%Y-%m-%d}", session.provider]
+        )
+    )
     sheet.append(list(ROSTER_HEADERS))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     rows = roster_rows(nominations)
     for number, row in enumerate(rows, start=1):
         sheet.append(
-            [
-                number,
-                row.name,
-                row.organisation,
-                row.id_number,
-                row.mobile,
-                row.emergency_contact,
-                row.special_needs,
-            ]
+            _text_cells(
+                [
+                    number,
+                    row.name,
+                    row.organisation,
+                    row.id_number,
+                    row.mobile,
+                    row.emergency_contact,
+                    row.special_needs,
+                ]
+            )
         )
     for column, width in zip("ABCDEFG", (6, 12, 28, 22, 14, 26, 30), strict=True):
         sheet.column_dimensions[column].width = width

@@ -31,6 +31,7 @@ urlpatterns = [
     path("recuperation/", include("recuperation.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

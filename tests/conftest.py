@@ -68,3 +68,14 @@ def auditor(federation):
 @pytest.fixture
 def administrator(federation):
     return make_user(Role.ADMINISTRATOR, federation, username="admin", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _forget_audit_column_sets():
+    """The audit trail trusts a cached column set once a transaction using it has committed;
+    tests roll back even after running on_commit callbacks (django_capture_on_commit_callbacks),
+    so the cache is forgotten after each test."""
+    yield
+    from audits.chain.entries import forget_column_sets
+
+    forget_column_sets()

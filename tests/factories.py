@@ -6,10 +6,20 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, ensure_role_groups
-from cases.models import Case, CaseCategory, Organisation, Person, Sector, Visit, VisitKind
+from cases.models import (
+    Case,
+    CaseCategory,
+    FileStage,
+    Organisation,
+    Person,
+    Sector,
+    Visit,
+    VisitKind,
+)
 from cases.services import save_organisation
 
 from .idnumbers import make_id_number
@@ -94,6 +104,16 @@ class CaseFactory(factory.django.DjangoModelFactory):
     hardship_level = "relative"
     organisation = factory.LazyAttribute(lambda o: o.person.organisation)
     opened_by = factory.SubFactory(UserFactory)
+    # A hardship case from the factory is a file in file, approved and reviewed this year.
+    file_stage = factory.LazyAttribute(
+        lambda o: FileStage.IN_FILE if o.category == CaseCategory.HARDSHIP else ""
+    )
+    file_approved_on = factory.LazyAttribute(
+        lambda o: datetime.date(timezone.localdate().year, 1, 1) if o.file_stage else None
+    )
+    reviewed_for_year = factory.LazyAttribute(
+        lambda o: timezone.localdate().year if o.file_stage else None
+    )
 
 
 class VisitFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.formatting import neutralise
@@ -66,6 +67,16 @@ def error_report_csv(errors) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
+# Defaults, each overridable in settings: 20 MB holds about 200,000 roster rows as CSV, about
+# the federation's whole membership; a larger file is a mistake.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "RELIEF_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
 class ImportFlow:
     """The steps one import supplies; the machinery in `uploads.views` and `uploads.jobs` runs them.
 
@@ -108,6 +119,21 @@ class ImportFlow:
         return {}
 
     # -- the file ------------------------------------------------------------------------------
+    def max_bytes(self, target) -> int:
+        """The largest file this import takes (setting `RELIEF_UPLOAD_MAX_BYTES`)."""
+        return max_upload_bytes()
+
+    def max_rows(self, target) -> int:
+        """The most data rows this import takes (setting `RELIEF_UPLOAD_MAX_ROWS`)."""
+        return int(getattr(settings, "RELIEF_UPLOAD_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+    def too_many_rows(self, rows: int, limit: int, target) -> str:
+        """The refusal of a file with more than `max_rows` rows: what to do about it."""
+        return _("文件有 %(rows)d 行数据，超过上限 %(limit)d 行，请拆分后分批导入。") % {
+            "rows": rows,
+            "limit": limit,
+        }
+
     def count_rows(self, data: bytes) -> int:
         """An upper bound of the data rows, cheaply; raises RuleViolation for an unreadable file."""
         raise NotImplementedError

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
 
+from .flow import max_upload_bytes
 from .models import TOKEN_SALT, PendingUpload
 
-# Defaults, each overridable in settings: 20 MB holds about 200,000 roster rows as CSV.
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_LIFETIME = datetime.timedelta(hours=24)
 
 
@@ -25,15 +24,11 @@ class UploadRefused(RuleViolation):
     code = "upload_refused"
 
 
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "RELIEF_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
-
-
-def receive(uploaded_file) -> bytes:
+def receive(uploaded_file, *, limit: int | None = None) -> bytes:
     """The bytes of an UploadedFile, refusing a missing or oversized one before reading it."""
     if uploaded_file is None:
         raise UploadRefused(_("请选择要导入的文件。"))
-    limit = max_upload_bytes()
+    limit = max_upload_bytes() if limit is None else limit
     if uploaded_file.size > limit:
         raise UploadRefused(
             _("文件大小为 %(size).1f MB，超过上限 %(limit)d MB，请拆分后分批导入。")

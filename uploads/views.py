@@ -21,11 +21,11 @@ from jobs.services import start_job
 
 from .flow import Checked, ImportFlow, Problem, error_report_csv
 from .services import (
+    UploadRefused,
     discard_upload,
     keep_upload,
     load_upload,
     load_upload_by_id,
-    max_upload_bytes,
     read_verified,
     receive,
     save_preview,
@@ -47,7 +47,7 @@ def _context(flow: ImportFlow, target, **extra):
         "flow": flow,
         "target": target,
         "upload_url": _url(flow, "upload", target),
-        "limit_mb": max_upload_bytes() // 1024 // 1024,
+        "limit_mb": flow.max_bytes(target) // 1024 // 1024,
         **flow.page_context(target),
         **extra,
     }
@@ -96,8 +96,10 @@ def upload(request, *, flow: ImportFlow, **url_kwargs):
     if request.method != "POST":
         return _upload_page(request, flow, target)
     try:
-        data = receive(request.FILES.get("file"))
+        data = receive(request.FILES.get("file"), limit=flow.max_bytes(target))
         rows = flow.count_rows(data)
+        if rows > (limit := flow.max_rows(target)):
+            raise UploadRefused(flow.too_many_rows(rows, limit, target))
     except RuleViolation as refusal:
         return _upload_page(request, flow, target, refusal.message, status=400)
     kept = keep_upload(

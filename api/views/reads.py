@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from cases.filters_casework import CaseFilter
 from cases.models import CaseCategory, CaseStatus, HardshipLevel
@@ -14,10 +15,12 @@ from core.scope import get_in_scope_or_404
 from payments import permissions as payment_permissions
 from payments.models import CampaignStatus
 from payments.selectors import batches_visible_to, campaigns_visible_to
+from payments.selectors_allocations import allocation_rows, allocations_visible_to
 
 from ..base import ReadOnlyResource, with_etag
 from ..conditional import idempotent
 from ..serializers import (
+    AllocationSerializer,
     BatchSerializer,
     CampaignSerializer,
     CaseSerializer,
@@ -132,6 +135,14 @@ class CampaignViewSet(ReadOnlyResource):
                 raise exceptions.ValidationError({"status": [_("状态不正确。")]})
             campaigns = campaigns.filter(status=status)
         return campaigns
+
+    @extend_schema(responses={200: AllocationSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def allocations(self, request, pk=None):
+        """下拨：各工会的金额、名额与执行情况 / the campaign's allocations, as on its page."""
+        campaign = self.get_object()
+        rows = allocation_rows(list(allocations_visible_to(request.user, campaign)))
+        return Response(AllocationSerializer(rows, many=True).data)
 
 
 class BatchViewSet(ReadOnlyResource):

@@ -1,6 +1,6 @@
 """Changed after approval: a history row of a payment whose previous row was already approved
-(approved or any later state) and that changes anything other than the lifecycle columns (state,
-who/when of each step, reasons, bank results, batch) — e.g. the amount."""
+(approved or any later state) and that changes its amount, payee (name, bank, account), method,
+person or campaign."""
 
 from collections.abc import Iterator
 
@@ -25,34 +25,26 @@ POST_APPROVAL = (
     PaymentStatus.FAILED,
     PaymentStatus.REVERSED,
 )
-LIFECYCLE_FIELDS = {
-    "status",
-    "submitted_by_id",
-    "submitted_at",
-    "approved_by_id",
-    "approved_at",
-    "second_approved_by_id",
-    "second_approved_at",
-    "rejected_by_id",
-    "rejected_at",
-    "rejection_reason",
-    "cancelled_by_id",
-    "cancelled_at",
-    "paid_at",
-    "bank_serial",
-    "failure_reason",
-    "reversed_by_id",
-    "reversed_at",
-    "reversal_reason",
-    "batch_id",
-}
+# What an approval commits to: the money, who receives it and how, for whom, from which campaign.
+# Everything else a payment's row records after approval (state, who/when of each step, batch,
+# bank results, failure and reversal details, notes) is the lifecycle, not a change of substance,
+# and would flood the report with every paid and failed payment.
+REPORTED_FIELDS = (
+    "amount",
+    "method",
+    "person_id",
+    "campaign_id",
+    "payee_name",
+    "payee_bank",
+    "payee_account",
+)
 
 
 def changed_after_approval(user) -> Iterator[Row]:
     tracked = tracked_models()["payments.payment"]
     history = tracked.history_model.objects
     fields = {f.attname: f for f in tracked.history_model._meta.concrete_fields}
-    content = [c for c in tracked.tracked_columns if c not in LIFECYCLE_FIELDS and c != "id"]
+    content = [c for c in REPORTED_FIELDS if c in tracked.tracked_columns]
     prefix = audit_scope(user)
     candidates = history.filter(history_type="~", status__in=POST_APPROVAL)
     if prefix is None:
@@ -127,7 +119,7 @@ register(
         "changed-after-approval",
         _("审批后被修改的慰问金"),
         _(
-            "审批通过后，除流程字段（状态、各环节经办人与时间、理由、银行结果、批次）以外仍被修改的记录，例如金额。"
+            "审批通过后金额、收款人（户名、开户行、账号）、发放方式、职工或慰问活动被修改的慰问金；状态流转、经办人、批次和银行结果不计入。"
         ),
         [_("付款编号"), _("修改时间"), _("修改人"), _("当时状态"), _("修改内容"), _("原因")],
         changed_after_approval,

@@ -21,6 +21,7 @@ from cases.models import (
     CaseCategory,
     CaseStatus,
     ClosingReason,
+    FileStage,
     HardshipCause,
     HardshipLevel,
     Person,
@@ -240,10 +241,16 @@ def _step(plans, attribute, apply, fields, officer, reason, hour=18) -> None:
 def _verify(plan, case):
     case.status = CaseStatus.VERIFIED
     case.last_verified_on = plan.verified_on
+    if case.category == CaseCategory.HARDSHIP:  # 公示 and the upper level's approval done
+        case.file_stage = FileStage.IN_FILE
+        case.file_approved_on = plan.verified_on
+        case.reviewed_for_year = plan.verified_on.year
 
 
 def _review(plan, case):
     case.last_verified_on = plan.reviewed_on
+    if case.category == CaseCategory.HARDSHIP:
+        case.reviewed_for_year = plan.reviewed_on.year
 
 
 def _close(plan, case):
@@ -251,6 +258,9 @@ def _close(plan, case):
     case.closing_reason = plan.closing_reason
     case.closing_note = CLOSING_NOTES[plan.closing_reason]
     case.closed_at = _at(plan.closed_on, 19, 30)
+    if case.category == CaseCategory.HARDSHIP:
+        resolved = plan.closing_reason == ClosingReason.RESOLVED
+        case.file_stage = FileStage.EXITED if resolved else FileStage.WITHDRAWN
 
 
 def _reopen(plan, case):
@@ -258,6 +268,9 @@ def _reopen(plan, case):
     case.closing_reason = ""
     case.closing_note = ""
     case.closed_at = None
+    if case.category == CaseCategory.HARDSHIP:
+        case.file_stage = FileStage.APPLIED
+        case.applied_on = plan.reopened_on
 
 
 @register(order=20)
@@ -287,6 +300,7 @@ def seed_casework(ctx: DemoContext) -> None:
                 status=CaseStatus.OPEN,
             )
             if category == CaseCategory.HARDSHIP:
+                case.file_stage = FileStage.APPLIED
                 level, suggested = _hardship_level(person, line)
                 if ctx.rng.random() < 0.08:
                     level, suggested = HardshipLevel.ACCIDENT, suggested
@@ -303,6 +317,8 @@ def seed_casework(ctx: DemoContext) -> None:
             elif category == CaseCategory.OCCASION:
                 case.occasion = ctx.rng.choice(Occasion.values)
             plan = _plan_case(ctx, case, officer)
+            if category == CaseCategory.HARDSHIP:
+                case.applied_on = plan.opened_on
             case._history_date = case.opened_at
             attribute_change(case, by=officer, reason=case.level_override_reason)
             plans.append(plan)
@@ -310,14 +326,25 @@ def seed_casework(ctx: DemoContext) -> None:
     bulk_create_with_history([p.case for p in plans], Case, batch_size=1000, default_user=officer)
     visits = [v for p in plans for v in p.visits]
     bulk_create_with_history(visits, Visit, batch_size=1000, default_user=officer)
-    _step(plans, "verified_on", _verify, ["status", "last_verified_on"], officer, "入户核实属实")
-    _step(plans, "reviewed_on", _review, ["last_verified_on"], officer, "年度复核")
-    closing = ["status", "closing_reason", "closing_note", "closed_at"]
+    verify = ["status", "last_verified_on", "file_stage", "file_approved_on", "reviewed_for_year"]
+    _step(
+        plans, "verified_on", _verify, verify, officer, "入户核实属实，公示无异议，上级工会审批建档"
+    )
+    _step(
+        plans,
+        "reviewed_on",
+        _review,
+        ["last_verified_on", "reviewed_for_year"],
+        officer,
+        "年度复核",
+    )
+    closing = ["status", "closing_reason", "closing_note", "closed_at", "file_stage"]
     _step(
         plans, "closed_on", _close, closing, officer, lambda p: CLOSING_NOTES[p.closing_reason], 19
     )
     reopen_reason = lambda p: ctx.rng.choice(REOPEN_REASONS)  # noqa: E731
-    _step(plans, "reopened_on", _reopen, closing, officer, reopen_reason, hour=20)
+    reopening = [*closing, "applied_on"]
+    _step(plans, "reopened_on", _reopen, reopening, officer, reopen_reason, hour=20)
 
     statuses = Counter(p.case.status for p in plans)
     ctx.data["case_ids"] = [p.case.pk for p in plans]

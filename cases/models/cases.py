@@ -53,6 +53,16 @@ class ClosingReason(models.TextChoices):
     MOVED = "moved", _("已迁出")
 
 
+class FileStage(models.TextChoices):
+    """Where a hardship file (困难职工档案) stands: application → 公示 → in file → exit."""
+
+    APPLIED = "applied", _("申请中")
+    PUBLICISED = "publicised", _("公示中")
+    IN_FILE = "in_file", _("在档")
+    EXITED = "exited", _("已脱困")
+    WITHDRAWN = "withdrawn", _("已退档")
+
+
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
@@ -96,6 +106,30 @@ class Case(models.Model):
         _("结案原因"), max_length=20, choices=ClosingReason.choices, blank=True
     )
     closing_note = models.TextField(_("结案说明"), blank=True)
+    # The hardship file (困难职工档案): only hardship cases carry a stage.
+    file_stage = models.CharField(
+        _("建档状态"), max_length=20, choices=FileStage.choices, blank=True
+    )
+    applied_on = models.DateField(_("申请日期"), null=True, blank=True)
+    publicity_starts_on = models.DateField(_("公示开始日期"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("公示结束日期"), null=True, blank=True)
+    publicity_objections = models.TextField(_("公示异议"), blank=True)
+    file_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("建档审批人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    file_approved_on = models.DateField(_("建档审批日期"), null=True, blank=True)
+    file_opinion = models.TextField(_("上级工会意见"), blank=True)
+    reviewed_for_year = models.PositiveSmallIntegerField(
+        _("已复核年度"),
+        null=True,
+        blank=True,
+        help_text=_("建档或年度复核所在的年度；此后的年度须复核后才能发放困难帮扶金。"),
+    )
 
     history = HistoricalRecords()
 
@@ -103,6 +137,7 @@ class Case(models.Model):
         verbose_name = _("帮扶个案")
         verbose_name_plural = _("帮扶个案")
         ordering = ["-opened_at", "-id"]
+        permissions = [("approve_hardship_file", _("可审批困难职工建档（上级工会）"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "category"],
@@ -114,10 +149,23 @@ class Case(models.Model):
                 condition=~models.Q(status="closed") | ~models.Q(closing_reason=""),
                 name="case_closed_has_reason",
             ),
+            models.CheckConstraint(
+                condition=models.Q(category="hardship") | models.Q(file_stage=""),
+                name="case_file_stage_only_hardship",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(file_stage="in_file")
+                | (
+                    models.Q(file_approved_on__isnull=False)
+                    & models.Q(reviewed_for_year__isnull=False)
+                ),
+                name="case_in_file_is_approved",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "category"]),
             models.Index(fields=["category", "status", "last_verified_on"]),
+            models.Index(fields=["person", "file_stage", "reviewed_for_year"]),
         ]
 
     def __str__(self) -> str:

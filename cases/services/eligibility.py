@@ -9,10 +9,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.exceptions import InvalidCaseData
-from cases.models import HardshipLevel, Person, PovertyLine
+from cases.models import Case, HardshipLevel, Person, PovertyLine
 from core.history import attribute_change
 
-__all__ = ["Eligibility", "eligibility_of", "save_poverty_line", "suggest_hardship_level"]
+__all__ = [
+    "Eligibility",
+    "FileFigures",
+    "eligibility_of",
+    "file_figures",
+    "save_poverty_line",
+    "suggest_hardship_level",
+]
 
 
 @dataclass(frozen=True)
@@ -82,3 +89,42 @@ def save_poverty_line(line: PovertyLine, *, by, reason: str = "") -> PovertyLine
     attribute_change(line, by=by, reason=reason)
     line.save()
     return line
+
+
+@dataclass(frozen=True)
+class FileFigures:
+    """The household figures a tier decision rests on, stored with each review."""
+
+    household_size: int
+    household_monthly_income: Decimal
+    rigid_expenses: Decimal
+    line: Decimal | None
+    suggested_level: str
+
+    @property
+    def net_per_member(self) -> Decimal:
+        net = self.household_monthly_income - self.rigid_expenses
+        return (net / max(self.household_size, 1)).quantize(Decimal("0.01"))
+
+
+def file_figures(case: Case, year: int) -> FileFigures:
+    """(household income − rigid expenses) per member against the year's 低保 line.
+
+    The household counts the applicant and the registered members who are alive; without
+    registered members, the roster's household size. The income is the household's monthly
+    income on the roster.
+    """
+    person = case.person
+    members = [m for m in case.household_members.all() if m.counts]
+    size = 1 + len(members) if members else person.household_size
+    rigid = sum((e.monthly_amount for e in case.rigid_expenses.all()), Decimal("0.00"))
+    line = PovertyLine.objects.filter(year=year).first()
+    amount = line.monthly_amount if line is not None else None
+    income = person.household_monthly_income
+    return FileFigures(
+        household_size=size,
+        household_monthly_income=income,
+        rigid_expenses=rigid,
+        line=amount,
+        suggested_level=_suggest(income - rigid, size, amount),
+    )

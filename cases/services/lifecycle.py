@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exceptions import CaseStateError, ReasonRequired, VerificationNeedsVisit
-from cases.models import Case, CaseStatus, ClosingReason, Visit
+from cases.models import Case, CaseCategory, CaseStatus, ClosingReason, FileStage, Visit
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
+from .households import refuse_if_in_another_file
 from .opening import duplicate_case_error, live_case_of
 
 __all__ = ["close_case", "reopen_case", "verify_case"]
@@ -64,10 +65,15 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
         locked.closing_reason = reason
         locked.closing_note = note
         locked.closed_at = timezone.now()
+        fields = ["status", "closing_reason", "closing_note", "closed_at"]
+        if locked.category == CaseCategory.HARDSHIP:
+            resolved = reason == ClosingReason.RESOLVED
+            locked.file_stage = FileStage.EXITED if resolved else FileStage.WITHDRAWN
+            fields.append("file_stage")
         label = ClosingReason(reason).label
         attribute_change(locked, by=by, reason=f"{label}：{note}" if note else str(label))
-        locked.save(update_fields=["status", "closing_reason", "closing_note", "closed_at"])
-    refresh_caller_copy(case, locked, ["status", "closing_reason", "closing_note", "closed_at"])
+        locked.save(update_fields=fields)
+    refresh_caller_copy(case, locked, fields)
     return locked
 
 
@@ -85,12 +91,23 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
         existing = live_case_of(locked.person, locked.category)
         if existing is not None:
             raise duplicate_case_error(existing)
+        if locked.category == CaseCategory.HARDSHIP:
+            for number in [locked.person.id_number, *_member_numbers(locked)]:
+                refuse_if_in_another_file(number, case_id=locked.pk, field="reason")
         locked.status = CaseStatus.OPEN
         locked.closing_reason = ""
         locked.closing_note = ""
         locked.closed_at = None
         attribute_change(locked, by=by, reason=reason)
         fields = ["status", "closing_reason", "closing_note", "closed_at"]
+        if locked.category == CaseCategory.HARDSHIP:
+            # Back to an application: a new home visit, 公示 and approval put it in file again.
+            locked.file_stage = FileStage.APPLIED
+            locked.applied_on = today()
+            locked.publicity_starts_on = locked.publicity_ends_on = None
+            locked.publicity_objections = ""
+            fields += ["file_stage", "applied_on", "publicity_starts_on", "publicity_ends_on"]
+            fields += ["publicity_objections"]
         try:
             with transaction.atomic():
                 locked.save(update_fields=fields)
@@ -101,3 +118,7 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
             raise duplicate_case_error(existing) from None
     refresh_caller_copy(case, locked, fields)
     return locked
+
+
+def _member_numbers(case: Case) -> list[str]:
+    return list(case.household_members.values_list("id_number", flat=True))

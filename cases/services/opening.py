@@ -16,6 +16,7 @@ from cases.models import (
     Case,
     CaseCategory,
     CaseStatus,
+    FileStage,
     HardshipCause,
     HardshipLevel,
     Person,
@@ -25,6 +26,7 @@ from core.history import attribute_change
 
 from .checks import require_casework_role, require_in_scope, today
 from .eligibility import eligibility_of
+from .households import refuse_if_in_another_file
 
 __all__ = ["open_case"]
 
@@ -121,6 +123,10 @@ def open_case(
         existing = live_case_of(person, category)
         if existing is not None:
             raise duplicate_case_error(existing)
+        if category == CaseCategory.HARDSHIP:
+            refuse_if_in_another_file(
+                person.id_number, case_id=None, field="person", members_only=True
+            )
         overridden = bool(level) and level not in (suggested, HardshipLevel.ACCIDENT)
         case = Case(
             person=person,
@@ -133,6 +139,8 @@ def open_case(
             organisation=person.organisation,
             summary=(summary or "").strip(),
             status=CaseStatus.OPEN,
+            file_stage=FileStage.APPLIED if category == CaseCategory.HARDSHIP else "",
+            applied_on=today() if category == CaseCategory.HARDSHIP else None,
             opened_by=by,
             opened_at=timezone.now(),
         )

@@ -31,6 +31,7 @@ from cases.selectors import (
     people_visible_to,
     visits_visible_to,
 )
+from core.numbers import is_id
 
 from .exporting import Column, ExportSpec, mask_account, mask_id
 
@@ -52,7 +53,7 @@ def _person_q(text: str, prefix: str = "") -> Q:
 
 def _in_organisation(qs: QuerySet, user, params, field: str) -> QuerySet:
     value = params.get("organisation", "")
-    if not value.isdigit():
+    if not is_id(value):
         return qs
     organisation = organisations_visible_to(user).filter(pk=int(value)).first()
     if organisation is None:

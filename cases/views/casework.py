@@ -26,7 +26,7 @@ from cases.forms.casework import (
 )
 from cases.idnumbers import normalise_id_number
 from cases.models import CaseStatus
-from cases.permissions import can_work_cases, require
+from cases.permissions import can_approve_files, can_work_cases, require
 from cases.selectors import attachments_visible_to, people_visible_to, scope_path
 from cases.selectors_casework import (
     case_detail_for,
@@ -44,6 +44,7 @@ from cases.services import (
     verify_case,
 )
 from core.files import serve_stored_file
+from core.numbers import is_id
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 
@@ -98,6 +99,7 @@ def case_detail(request, pk: int):
             "verify_form": VerifyCaseForm() if can_work else None,
             "close_form": CloseCaseForm() if can_work else None,
             "reopen_form": ReopenCaseForm() if can_work else None,
+            "can_approve_file": can_approve_files(request.user),
         },
     )
 
@@ -122,7 +124,7 @@ def case_open(request):
     """Open a case for the person given as ?person=<id>; without one, find the person first."""
     require(can_work_cases(request.user) and request.user.has_perm("cases.add_case"))
     person_id = request.GET.get("person") or request.POST.get("person")
-    if not person_id or not str(person_id).isdigit():
+    if not person_id or not is_id(person_id):
         q = request.GET.get("q", "")
         return render(
             request,
@@ -287,15 +289,22 @@ def case_reopen(request, pk: int):
     )
 
 
+_INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
 def _serve(request, pk: int, *, thumbnail: bool):
     require(request.user.has_perm("cases.view_attachment"))
     attachment = get_in_scope_or_404(attachments_visible_to(request.user), request, pk=pk)
     stored = attachment.thumbnail if thumbnail else attachment.file
+    content_type = "image/jpeg" if thumbnail else attachment.content_type
+    # Only raster images are shown in the page; a PDF (which may carry JavaScript) or any other
+    # upload is always a download.
+    inline = content_type in _INLINE_TYPES and request.GET.get("download") != "1"
     return serve_stored_file(
         stored,
-        content_type="image/jpeg" if thumbnail else attachment.content_type,
+        content_type=content_type,
         filename=attachment.original_name,
-        as_attachment=request.GET.get("download") == "1",
+        as_attachment=not inline,
     )
 
 

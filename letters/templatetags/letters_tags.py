@@ -4,7 +4,7 @@ with the button to print its letter when the user may and the payment is approve
 from django import template
 
 from letters.permissions import can_print
-from letters.selectors import PRINTABLE_STATUSES, print_history_of
+from letters.selectors import print_history_of
 
 register = template.Library()
 
@@ -15,5 +15,5 @@ def print_history(context, payment, limit: int = 10):
     return {
         "payment": payment,
         "lines": print_history_of(payment, limit),
-        "can_print": user is not None and can_print(user) and payment.status in PRINTABLE_STATUSES,
+        "can_print": user is not None and can_print(user) and payment.is_fully_approved,
     }

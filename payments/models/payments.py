@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.formatting import mask
+
 
 class PaymentStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -147,6 +149,11 @@ class Payment(models.Model):
     )
     reversed_at = models.DateTimeField(_("冲销时间"), null=True, blank=True)
     reversal_reason = models.TextField(_("冲销理由"), blank=True)
+    # The payee as approved: the bank file and the sign-off sheets use these, never the person's
+    # current details, so an account changed after approval pays nobody new until re-approved.
+    payee_name = models.CharField(_("审批时户名"), max_length=50, blank=True)
+    payee_bank = models.CharField(_("审批时开户行"), max_length=100, blank=True)
+    payee_account = models.CharField(_("审批时银行账号"), max_length=32, blank=True)
     batch = models.ForeignKey(
         "payments.DisbursementBatch",
         verbose_name=_("发放批次"),
@@ -213,6 +220,42 @@ class Payment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("payments:payment_detail", args=[self.pk])
+
+    @property
+    def is_fully_approved(self) -> bool:
+        """Every approval it needs is given (see `payments.selectors.fully_approved_q`)."""
+        if self.status == PaymentStatus.APPROVED:
+            return not self.needs_second_approval
+        return self.status in (
+            PaymentStatus.SECOND_APPROVED,
+            PaymentStatus.IN_BATCH,
+            PaymentStatus.PAID,
+        )
+
+    @property
+    def has_payee_snapshot(self) -> bool:
+        return bool(self.approved_at)
+
+    @property
+    def payee_changed(self) -> bool:
+        """The person's holder, bank or account differs from what was approved."""
+        if not self.has_payee_snapshot:
+            return False
+        person = self.person
+        return (self.payee_name, self.payee_bank, self.payee_account) != (
+            person.name,
+            person.bank_name,
+            person.bank_account,
+        )
+
+    @property
+    def payee_holder(self) -> str:
+        """The name the money goes to: the approved one once there is one."""
+        return self.payee_name or self.person.name
+
+    @property
+    def masked_payee_account(self) -> str:
+        return mask(self.payee_account, keep_start=4, keep_end=4)
 
     @property
     def needs_second_approval(self) -> bool:

@@ -8,4 +8,6 @@ from .allocations import *  # noqa: F403
 from .approval import *  # noqa: F403
 from .batches import *  # noqa: F403
 from .campaigns import *  # noqa: F403
+from .payee import *  # noqa: F403
 from .payments import *  # noqa: F403
+from .resubmission import *  # noqa: F403

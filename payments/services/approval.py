@@ -1,7 +1,8 @@
 """Approving payments: the one place where every approval rule lives.
 
 `approve_payment` (one payment) runs the checks of `APPROVAL_CHECKS` in order on the locked
-payment: role and scope → four-eyes → state → the approver's level → budget → annual cap. Each
+payment: role and scope → four-eyes → state → the approver's level → budget → annual cap →
+the hardship file (in file, reviewed for the year). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
 one more such function added to `APPROVAL_CHECKS` — the bulk approval runs the same list, so a
@@ -14,6 +15,7 @@ row(s), then the person row(s) (the annual cap spans campaigns, so two approvals
 in different campaigns serialise on the person).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,30 +26,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from cases.models import Person
 from cases.selectors import scope_path
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AllocationExceeded,
     AnnualCapExceeded,
     BudgetExceeded,
+    CampaignNotOpen,
     FourEyesViolation,
     InvalidTransition,
     NotPermitted,
     OutOfScope,
 )
-from ..models import Allocation, Campaign, Payment, PaymentStatus
+from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
 from ..selectors_allocations import allocation_committed
 from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
     lock_campaign,
-    lock_payment,
     logs_four_eyes_refusals,
     save_changed,
 )
+from .hardship_files import FileState, file_states, raise_unless_current
+from .payee import take_payee_snapshot
 
 
 @dataclass
@@ -123,6 +126,11 @@ class ApprovalTotals:
             money, heads = self._allocation_sums[allocation.pk]
             self._allocation_sums[allocation.pk] = (money + payment.amount, heads + 1)
 
+    def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
+        """The hardship file of the payment's person on `on_date` (one query per payment here;
+        the bulk path can read `file_states` once for the whole set)."""
+        return file_states([payment.case_id], on_date)[payment.case_id]
+
 
 def require_permission(allowed: bool, message) -> None:
     if not allowed:
@@ -169,6 +177,15 @@ def check_state(a: Approval, totals: ApprovalTotals) -> None:
     if p.status != PaymentStatus.SUBMITTED and not a.second:
         raise InvalidTransition(
             _("该慰问金当前状态为“%(status)s”，不能审批。") % {"status": p.get_status_display()}
+        )
+
+
+def check_campaign_open(a: Approval, totals: ApprovalTotals) -> None:
+    """A closed (or not yet open) campaign commits no more money."""
+    if a.campaign.status != CampaignStatus.OPEN:
+        raise CampaignNotOpen(
+            _("活动“%(name)s”未在进行中（%(status)s），不能审批。")
+            % {"name": a.campaign.name, "status": a.campaign.get_status_display()}
         )
 
 
@@ -219,16 +236,26 @@ def check_annual_cap(a: Approval, totals: ApprovalTotals) -> None:
     raise_if_over_cap(a.payment, a.campaign, totals.person_year(a.payment))
 
 
+def check_hardship_file(a: Approval, totals: ApprovalTotals) -> None:
+    """Hardship payments only on a file in file and reviewed for the year (年度复核)."""
+    if a.second:
+        return
+    today = timezone.localdate()
+    raise_unless_current(totals.file_state(a.payment, today), today)
+
+
 ApprovalCheck = Callable[[Approval, ApprovalTotals], None]
 
 APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_scope,
     check_four_eyes,
     check_state,
+    check_campaign_open,
     check_level,
     check_budget,
     check_allocation,
     check_annual_cap,
+    check_hardship_file,
 ]
 
 
@@ -248,7 +275,8 @@ def grant_approval(a: Approval) -> list[str]:
     p.status = PaymentStatus.APPROVED
     p.approved_by = a.by
     p.approved_at = now
-    return ["status", "approved_by", "approved_at"]
+    # The payee as approved (the person row is locked): what the bank file will pay.
+    return ["status", "approved_by", "approved_at", *take_payee_snapshot(p, p.person)]
 
 
 def approval_reason(a: Approval) -> str:
@@ -263,21 +291,33 @@ def require_some_approval_permission(by) -> None:
     )
 
 
+def lock_payment_and_person(payment_id: int) -> Payment:
+    """The payment row and its person's row, locked in one statement (after the campaign), with
+    the organisation read for the scope check. The person row serialises approvals for one person
+    across campaigns, since the annual cap spans them, and is read under that lock (the payee
+    snapshot copies it)."""
+    return (
+        Payment.objects.select_for_update(of=("self", "person"))
+        .select_related("organisation", "person")
+        .get(pk=payment_id)
+    )
+
+
 @logs_four_eyes_refusals
 def approve_payment(payment: Payment, *, by) -> Payment:
     """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
     require_some_approval_permission(by)
     with transaction.atomic():
         campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment(payment.pk)
+        p = lock_payment_and_person(payment.pk)
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
-        if not a.second and p.status == PaymentStatus.SUBMITTED:
-            # The cap spans campaigns: serialise approvals for one person on the person row.
-            list(Person.objects.select_for_update().filter(pk=p.person_id).values_list("pk"))
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
+        needs_second = not a.second and p.amount > campaign.second_approval_threshold
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        if needs_second:
+            transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

@@ -18,7 +18,7 @@ from cases.selectors import scope_path
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import BankResultInvalid, BatchRefused, InvalidTransition, NotPermitted
 from ..models import (
     BatchLine,
@@ -182,6 +182,7 @@ def check_bank_result(batch: DisbursementBatch, headers: list[str], rows: list[d
     seen: dict[str, int] = {}
     plan = []
     file_total = Decimal("0.00")
+    reconciled_total = Decimal("0.00")  # the batch amounts of the lines that gave an amount
     for index, row in enumerate(rows, start=2):
         if not any(_cell(row, h) for h in headers):
             continue
@@ -213,8 +214,15 @@ def check_bank_result(batch: DisbursementBatch, headers: list[str], rows: list[d
             problems.append((index, "付款编号", _("%(ref)s 不在本批次中。") % {"ref": ref}))
             continue
         line = lines[ref]
-        if has_amount:
-            raw = _cell(row, "金额").replace(",", "")
+        raw = _cell(row, "金额").replace(",", "") if has_amount else ""
+        if has_amount and not raw and status.lower() in FAILURE_WORDS:
+            # Banks leave the amount of a transfer that did not happen empty: the column is
+            # optional, and a failed line moves no money, so there is nothing to reconcile.
+            pass
+        elif has_amount and not raw:
+            problems.append((index, "金额", _("发放成功的行须填写金额（仅失败的行可以留空）。")))
+            row_ok = False
+        elif has_amount:
             try:
                 amount = Decimal(raw).quantize(Decimal("0.01"))
             except (InvalidOperation, ValueError):
@@ -222,6 +230,7 @@ def check_bank_result(batch: DisbursementBatch, headers: list[str], rows: list[d
                 row_ok = False
             else:
                 file_total += amount
+                reconciled_total += line.amount
                 if amount != line.amount:
                     problems.append(
                         (
@@ -251,7 +260,7 @@ def check_bank_result(batch: DisbursementBatch, headers: list[str], rows: list[d
                 ("—", "付款编号", _("批次中的 %(ref)s 未出现在回盘文件中。") % {"ref": ref})
             )
     if has_amount:
-        batch_total = sum((line.amount for line in lines.values()), Decimal("0.00"))
+        batch_total = reconciled_total
         if file_total != batch_total:
             problems.append(
                 (
@@ -297,6 +306,7 @@ def import_bank_result(
                     _("回盘文件有问题，未做任何更改。"),
                     [(line.payment.reference, "付款编号", exc.message)],
                 ) from exc
+        transaction.on_commit(lambda: notices.bank_result_imported(b))
     batch.refresh_from_db()
     return summary
 

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
@@ -14,7 +14,8 @@ from core.history import attribute_change
 
 from .. import permissions
 from ..exceptions import NotPermitted
-from ..models import Campaign, CampaignStandard, CampaignStatus
+from ..models import Campaign, CampaignStandard, CampaignStatus, Payment
+from ..selectors import COMMITTED
 from ..signals import campaign_copied
 
 
@@ -22,20 +23,58 @@ class CampaignInvalid(RuleViolation):
     code = "campaign_invalid"
 
 
+def campaign_limit_problems(campaign: Campaign) -> dict[str, str]:
+    """The budget and the annual cap may not fall below what approvals already committed:
+    field name → the message saying by how much. Call with the campaign row locked (or for a
+    form's early warning)."""
+    if not campaign.pk:
+        return {}
+    problems: dict[str, str] = {}
+    committed = Payment.objects.filter(campaign_id=campaign.pk, status__in=COMMITTED)
+    total = committed.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    if campaign.budget is not None and campaign.budget < total:
+        problems["budget"] = _("本活动已批准（含已发放）%(total)s 元，预算不能低于这个数。") % {
+            "total": total
+        }
+    if campaign.annual_cap is not None:
+        # Everyone with committed money in this campaign: their year totals, all campaigns.
+        in_campaign = committed.filter(person_id=OuterRef("person_id"), year=OuterRef("year"))
+        highest = (
+            Payment.objects.filter(status__in=COMMITTED)
+            .filter(Exists(in_campaign))
+            .values("person_id", "year")
+            .annotate(total=Sum("amount"))
+            .order_by("-total")
+            .values_list("total", flat=True)
+            .first()
+        )
+        if highest is not None and campaign.annual_cap < highest:
+            problems["annual_cap"] = _(
+                "本活动中已有职工年度累计获批 %(total)s 元，每人年度上限不能低于这个数。"
+            ) % {"total": highest}
+    return problems
+
+
 @transaction.atomic
 def save_campaign(campaign: Campaign, *, by, reason: str = "") -> Campaign:
-    """Create or update a campaign (the admin's form has validated the fields)."""
+    """Create or update a campaign (the admin's form has validated the fields).
+
+    The campaign row is locked first (approvals lock it too), so a budget or cap cannot be
+    lowered below money an approval commits at the same moment.
+    """
     if not permissions.can_manage_campaigns(by):
         raise NotPermitted(_("只有系统管理员可以配置慰问活动。"))
     if not campaign.pk:
         campaign.created_by = by
     else:
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk").first()
         allocated = campaign.allocations.aggregate(total=Sum("amount"))["total"] or 0
         if campaign.budget < allocated:
             raise CampaignInvalid(
                 _("已下拨 %(allocated)s 元，预算不能低于下拨合计。") % {"allocated": allocated}
             )
+        if problems := campaign_limit_problems(campaign):
+            raise CampaignInvalid(" ".join(problems.values()))
     attribute_change(campaign, by=by, reason=reason)
     campaign.save()
     return campaign
@@ -103,4 +142,4 @@ def copy_campaign(
     return campaign
 
 
-__all__ = ["CampaignInvalid", "copy_campaign", "save_campaign"]
+__all__ = ["CampaignInvalid", "campaign_limit_problems", "copy_campaign", "save_campaign"]

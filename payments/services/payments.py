@@ -28,7 +28,7 @@ from cases.models import Case, CaseStatus
 from cases.selectors import cases_visible_to
 from core.history import attribute_change
 
-from .. import permissions
+from .. import notices, permissions
 from ..exceptions import (
     AnnualCapExceeded,
     CampaignNotOpen,
@@ -193,6 +193,7 @@ def submit_payment(payment: Payment, *, by) -> Payment:
         p.submitted_at = timezone.now()
         fields = ["status", "submitted_by", "submitted_at"]
         save_changed(p, fields, by=by, reason=gettext_noop("提交审批"))
+        transaction.on_commit(lambda: notices.payment_submitted(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 
@@ -227,6 +228,7 @@ def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
         p.rejection_reason = reason
         fields = ["status", "rejected_by", "rejected_at", "rejection_reason"]
         save_changed(p, fields, by=by, reason=reason)
+        transaction.on_commit(lambda: notices.payment_rejected(p, by=by))
     copy_fields(payment, p, fields)
     return payment
 

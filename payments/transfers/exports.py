@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.selectors import organisations_visible_to
 from cases.transfers.exporting import Column, ExportSpec, mask_account, mask_id
 from cases.transfers.exports import _person_q
+from core.numbers import is_id
 from payments.models import PaymentMethod, PaymentStatus
 from payments.selectors import payments_visible_to
 
@@ -18,7 +19,7 @@ from payments.selectors import payments_visible_to
 def payments_for_export(user, params) -> QuerySet:
     qs = payments_visible_to(user)
     value = params.get("organisation", "")
-    if value.isdigit():
+    if is_id(value):
         organisation = organisations_visible_to(user).filter(pk=int(value)).first()
         qs = (
             qs.filter(organisation__path__startswith=organisation.path)
@@ -27,13 +28,13 @@ def payments_for_export(user, params) -> QuerySet:
         )
     if q := params.get("q", "").strip():
         qs = qs.filter(_person_q(q, "person__") | Q(reference=q.upper()))
-    if (campaign := params.get("campaign", "")).isdigit():
+    if is_id(campaign := params.get("campaign", "")):
         qs = qs.filter(campaign_id=int(campaign))
     if (status := params.get("status", "")) in PaymentStatus.values:
         qs = qs.filter(status=status)
     if (method := params.get("method", "")) in PaymentMethod.values:
         qs = qs.filter(method=method)
-    if (year := params.get("year", "")).isdigit():
+    if len(year := params.get("year", "")) == 4 and is_id(year):
         qs = qs.filter(year=int(year))
     return qs.order_by("-created_at", "-id")
 

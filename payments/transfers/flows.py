@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -118,6 +119,9 @@ def _bank_summary(plan, rows: int) -> dict:
     }
 
 
+BANK_RESULT_EXTRA_ROWS = 1_000
+
+
 class BankResultImport(ImportFlow):
     purpose = "bank_result"
     title = gettext_lazy("导入银行回盘")
@@ -149,6 +153,24 @@ class BankResultImport(ImportFlow):
 
     def page_context(self, target):
         return {"batch": target, "subtitle": f"{target.reference} · {target.campaign}"}
+
+    def max_bytes(self, target) -> int:
+        """A result file is one short line per payment: 5 MB holds about 50,000 lines (setting
+        `RELIEF_BANK_RESULT_MAX_BYTES`); reading more would tie a worker up for minutes. The
+        general upload limit still applies when it is lower."""
+        own = int(getattr(settings, "RELIEF_BANK_RESULT_MAX_BYTES", 5 * 1024 * 1024))
+        return min(own, super().max_bytes(target))
+
+    def max_rows(self, target) -> int:
+        """Twice the batch's lines plus room for the bank's own summary or blank rows: beyond
+        that the file cannot be this batch's result."""
+        return 2 * target.lines.count() + BANK_RESULT_EXTRA_ROWS
+
+    def too_many_rows(self, rows, limit, target) -> str:
+        return _(
+            "回盘文件有 %(rows)d 行，而批次 %(batch)s 只有 %(lines)d 笔款项；"
+            "请确认上传的是本批次的回盘文件。"
+        ) % {"rows": rows, "batch": target.reference, "lines": target.lines.count()}
 
     def count_rows(self, data):
         return len(read_result_file(_kind_of(data), data)[1])

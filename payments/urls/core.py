@@ -5,7 +5,7 @@ from django.urls import path
 from uploads import views as uploads
 
 from ..transfers.flows import ALLOCATION_IMPORT, BANK_RESULT_IMPORT
-from ..views import allocations, approvals, batches, campaigns, payments
+from ..views import allocations, approvals, batches, campaigns, enrolment, mine, payments
 
 bank_result = {"flow": BANK_RESULT_IMPORT}
 allocation_flow = {"flow": ALLOCATION_IMPORT}
@@ -14,6 +14,7 @@ urlpatterns = [
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/copy/", campaigns.campaign_copy, name="campaign_copy"),
+    path("campaigns/<int:pk>/enrol/", enrolment.campaign_enrol, name="campaign_enrol"),
     path(
         "campaigns/<int:pk>/allocations/",
         allocations.campaign_allocations,
@@ -44,6 +45,8 @@ urlpatterns = [
         name="allocation_errors",
     ),
     path("new/", payments.payment_create, name="payment_create"),
+    path("mine/", mine.my_payment_list, name="my_payments"),
+    path("<int:pk>/resubmit/", mine.payment_resubmit, name="payment_resubmit"),
     path("<int:pk>/", payments.payment_detail, name="payment_detail"),
     path("<int:pk>/<slug:action>/", payments.payment_action, name="payment_action"),
     path("approvals/", approvals.approval_queue, name="approval_queue"),

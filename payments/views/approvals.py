@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.selectors import organisations_visible_to
 from core.errors import RuleViolation
+from core.numbers import as_id
 from core.paging import keyset_page
 
 from .. import permissions, services
@@ -21,12 +22,13 @@ from ..selectors import (
     second_approval_queue_for,
 )
 from .common import PAGE_SIZE, refuse_auditor_posts, require
+from .explain import approval_block, first_approval_warning
 
 SESSION_KEY = "payments_bulk_report"
 
 
 def bulk_apply(request, action: str, ids: list[str], reason: str) -> list[dict]:
-    wanted = [int(i) for i in ids if str(i).isdigit()]
+    wanted = [n for i in ids if (n := as_id(i)) is not None]
     found = {p.pk: p for p in payments_visible_to(request.user).filter(pk__in=wanted)}
     report = []
     for pk in wanted:
@@ -87,11 +89,16 @@ def _queue(request, *, second: bool):
             min_age_days=filters.get("min_age_days"),
         )
         order = ("submitted_at", "id")
+    page = keyset_page(request, queryset, order, PAGE_SIZE)
+    for payment in page:
+        payment.blocked = approval_block(request.user, payment, second=second)
+        payment.warning = None if second else first_approval_warning(request.user, payment)
     return render(
         request,
         "payments/approval_queue.html",
         {
-            "page": keyset_page(request, queryset, order, PAGE_SIZE),
+            "page": page,
+            "blocked_count": sum(1 for p in page if p.blocked),
             "form": None if second else form,
             "second": second,
             "report": report,

@@ -10,11 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import RuleViolation
+from core.numbers import is_id
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
 from ..resources import export_bank_file
-from ..selectors import batch_lines, batchable_payments, batches_visible_to, campaigns_visible_to
+from ..selectors import (
+    REPEATED_FAILURES,
+    batch_lines,
+    batchable_payments,
+    batches_visible_to,
+    campaigns_visible_to,
+    failed_line_counts,
+)
 from .common import paginate, query_without_page, refuse_auditor_posts, require
 
 
@@ -45,7 +53,7 @@ def batch_create(request):
     campaign_id = request.POST.get("campaign") or request.GET.get("campaign")
     campaign = None
     if campaign_id:
-        if not str(campaign_id).isdigit():
+        if not is_id(campaign_id):
             raise Http404
         campaign = get_in_scope_or_404(campaigns, request, pk=int(campaign_id))
     if request.method == "POST" and campaign is not None:
@@ -59,6 +67,10 @@ def batch_create(request):
             messages.success(request, _("已建立发放批次 %(ref)s。") % {"ref": batch})
             return redirect(batch)
     eligible = list(batchable_payments(request.user, campaign)[:500]) if campaign else []
+    failures = failed_line_counts(p.pk for p in eligible) if eligible else {}
+    for payment in eligible:
+        payment.failed_times = failures.get(payment.pk, 0)
+        payment.repeatedly_failed = payment.failed_times >= REPEATED_FAILURES
     return render(
         request,
         "payments/batch_create.html",

@@ -41,11 +41,16 @@ def campaign_list(request):
 def campaign_detail(request, pk: int):
     require(request.user.has_perm("payments.view_campaign"))
     campaign = get_in_scope_or_404(campaigns_visible_to(request.user), request, pk=pk)
+    # The campaign's settings are the administrator's; who is paid what is not (the payment
+    # pages are refused to that role, so is this list).
+    can_see_payments = permissions.can_view_payments(request.user)
     payments = (
         payments_visible_to(request.user)
         .filter(campaign=campaign)
         .select_related("person", "organisation")
     )
+    if not can_see_payments:
+        payments = payments.none()
     return render(
         request,
         "payments/campaign_detail.html",
@@ -60,6 +65,7 @@ def campaign_detail(request, pk: int):
             "can_manage": permissions.can_manage_campaigns(request.user)
             and campaigns_managed_by(request.user).filter(pk=campaign.pk).exists(),
             "can_batch": permissions.can_manage_batches(request.user),
+            "can_see_payments": can_see_payments,
         },
     )
 

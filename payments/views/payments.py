@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import cases_visible_to
 from core.errors import RuleViolation
+from core.numbers import is_id
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -19,6 +20,8 @@ from ..forms import PaymentDraftForm
 from ..models import PaymentMethod, PaymentStatus
 from ..selectors import campaigns_for_case, payments_visible_to, standard_amount_for
 from .common import refuse_auditor_posts, require
+from .explain import why_not
+from .mine import resubmit_form_for
 
 
 @login_required
@@ -26,7 +29,7 @@ def payment_create(request):
     refuse_auditor_posts(request)
     require(permissions.can_draft_payments(request.user))
     case_id = request.GET.get("case") or request.POST.get("case")
-    if not str(case_id or "").isdigit():
+    if not is_id(case_id):
         raise Http404
     case = get_in_scope_or_404(
         cases_visible_to(request.user).select_related("person", "organisation"),
@@ -119,7 +122,15 @@ def available_actions(user, payment) -> set[str]:
             actions.add("mark_paid")
     if status == PaymentStatus.PAID and permissions.can_reverse_payments(user):
         actions.add("reverse")
+    if (
+        status in services.REAPPROVABLE
+        and permissions.can_approve_payments(user)
+        and payment.payee_changed
+    ):
+        actions.add("reapprove_payee")
     # Offer no step the four-eyes rule would refuse (the service refuses it all the same).
+    if user.pk in (payment.created_by_id, payment.submitted_by_id):
+        actions.discard("reapprove_payee")
     if user.pk in (payment.created_by_id, payment.submitted_by_id) or (
         status == PaymentStatus.APPROVED and user.pk == payment.approved_by_id
     ):
@@ -151,14 +162,17 @@ def payment_detail(request, pk: int):
         request,
         pk=pk,
     )
+    actions = available_actions(request.user, payment)
     return render(
         request,
         "payments/payment_detail.html",
         {
             "payment": payment,
             "history": _history_rows(payment),
-            "actions": available_actions(request.user, payment),
+            "actions": actions,
             "needs_second": payment.amount > payment.campaign.second_approval_threshold,
+            "resubmit_form": resubmit_form_for(request.user, payment),
+            "why_not": why_not(request.user, payment, actions),
         },
     )
 
@@ -171,6 +185,11 @@ STEPS = {
     "mark_paid": (services.mark_paid, False, gettext_lazy("已登记为已发放。")),
     "mark_failed": (services.mark_failed, True, gettext_lazy("已登记为发放失败，款项回到待发放。")),
     "reverse": (services.reverse_payment, True, gettext_lazy("已冲销。")),
+    "reapprove_payee": (
+        services.reapprove_payee,
+        True,
+        gettext_lazy("已按变更后的收款账户重新审批。"),
+    ),
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "accounts",
+    "notifications",
     "uploads",
     "cases",
     "payments",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -174,6 +176,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Idle and absolute session limits (accounts.sessions); the cookie never outlives the latter.
+RELIEF_SESSION_IDLE_SECONDS = int(os.environ.get("RELIEF_SESSION_IDLE_SECONDS", 30 * 60))
+RELIEF_SESSION_MAX_SECONDS = int(os.environ.get("RELIEF_SESSION_MAX_SECONDS", 12 * 60 * 60))
+SESSION_COOKIE_AGE = RELIEF_SESSION_MAX_SECONDS
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -223,7 +229,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("RELIEF_API_RATE", "600/minute")},
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -257,3 +263,15 @@ FORMAT_MODULE_PATH = ["core.formats"]
 # rotation, the previous keys, comma-separated, so older rows still verify.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 AUDIT_CHAIN_OLD_KEYS = [k for k in os.environ.get("AUDIT_CHAIN_OLD_KEYS", "").split(",") if k]
+
+# E-mail (the daily notification digest): SMTP from the environment; the demo prints to the console.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "relief@localhost")
+# Absolute links in e-mails ("https://relief.example.org").
+RELIEF_SITE_URL = os.environ.get("RELIEF_SITE_URL", "http://127.0.0.1:8000")

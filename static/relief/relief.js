@@ -14,4 +14,36 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // Live count and total of ticked rows, and a confirmation naming them before a bulk step:
+  // <form data-selection-summary>, <input type=checkbox data-amount="1200.00">,
+  // <output data-selected-count>, <output data-selected-total>,
+  // <button data-confirm-selection="… {count} … {total} …" data-empty-selection="…">.
+  const yuan = (fen) =>
+    "¥" + (fen / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  document.querySelectorAll("form[data-selection-summary]").forEach((form) => {
+    const selected = () => {
+      const boxes = [...form.querySelectorAll("input[type=checkbox][data-amount]:checked")];
+      const fen = boxes.reduce((sum, b) => sum + Math.round(parseFloat(b.dataset.amount) * 100), 0);
+      return { count: boxes.length, total: yuan(fen) };
+    };
+    const update = () => {
+      const { count, total } = selected();
+      form.querySelectorAll("[data-selected-count]").forEach((o) => { o.textContent = count; });
+      form.querySelectorAll("[data-selected-total]").forEach((o) => { o.textContent = total; });
+    };
+    form.addEventListener("change", update);
+    update();
+    form.querySelectorAll("[data-confirm-selection]").forEach((button) => {
+      button.addEventListener("click", (event) => {
+        const { count, total } = selected();
+        if (count === 0) {
+          event.preventDefault();
+          window.alert(button.dataset.emptySelection || "");
+          return;
+        }
+        const text = button.dataset.confirmSelection.replace("{count}", count).replace("{total}", total);
+        if (!window.confirm(text)) event.preventDefault();
+      });
+    });
+  });
 });

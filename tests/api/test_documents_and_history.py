@@ -120,3 +120,24 @@ def test_integrator_flow_draft_submit_approve_batch_letter_keeps_the_audit_intac
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "intact" in out.getvalue()
+
+
+def test_a_campaigns_allocations_with_the_pages_figures_and_scope(
+    officer, officer_b, finance, campaign, union_a, union_b, administrator, walk
+):
+    from decimal import Decimal
+
+    services.allocate_campaign(
+        campaign, union_a, by=administrator, amount=Decimal("3000.00"), places=5
+    )
+    services.allocate_campaign(
+        campaign, union_b, by=administrator, amount=Decimal("2000.00"), places=3
+    )
+    walk("approved")
+    rows = token_client(finance).get(f"/api/v1/campaigns/{campaign.pk}/allocations/").json()
+    by_union = {row["organisation"]: row for row in rows}
+    assert by_union[union_a.pk]["approved"] == "500.00"
+    assert by_union[union_a.pk]["remaining"] == "2500.00"
+    assert by_union[union_a.pk]["places_left"] == 4
+    own = token_client(officer).get(f"/api/v1/campaigns/{campaign.pk}/allocations/").json()
+    assert [row["organisation"] for row in own] == [union_a.pk]

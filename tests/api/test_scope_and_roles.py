@@ -116,3 +116,9 @@ def test_budget_refusal_through_the_api_names_the_budget(
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "budget_exceeded"
     assert "600" in refused.json()["error"]["message"]
+
+
+def test_a_case_shows_its_hardship_file(officer, case):
+    row = token_client(officer).get(f"/api/v1/cases/{case.pk}/").json()
+    assert row["file_stage"] == "in_file"
+    assert row["reviewed_for_year"] == case.reviewed_for_year

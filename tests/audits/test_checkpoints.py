@@ -84,7 +84,6 @@ def test_a_tail_rolled_back_after_a_checkpoint_is_named_by_its_first_missing_seq
 ):
     path, _checkpoint = write_checkpoint(tmp_path)
     newest = roll_back_the_tail()
-    assert "intact" in run_verify()  # the hole the checkpoint closes
     report = verify_with(path)
     first = report.splitlines()[0]
     assert f"audits.changeentry chain seq={newest.chain_seq}" in first

@@ -62,9 +62,15 @@ def test_officer_drafts_on_a_phone_and_finance_approves_in_bulk(
         desk.goto(f"{base}/payments/approvals/")
         desk.check("input[data-check-all=payment]")
         assert desk.locator("input[name=payment]:checked").count() == 3
+        assert desk.inner_text("[data-selected-count]") == "3"
+        assert desk.inner_text("[data-selected-total]") == "¥1,500.00"
+        dialogs = []
+        desk.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
         desk.get_by_role("button", name="批量审批通过").click()
         desk.wait_for_selector("text=批量处理结果")
         assert desk.locator(".badge-ok", has_text="成功").count() == 3
         browser.close()
+
+    assert dialogs == ["确定审批通过 3 笔、合计 ¥1,500.00？"]
 
     assert set(Payment.objects.values_list("status", flat=True)) == {PaymentStatus.APPROVED}

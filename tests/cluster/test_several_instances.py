@@ -36,6 +36,7 @@ from tests.letters.factories import CampaignFactory, PaymentFactory
 from tests.objectstore import create_bucket, object_store_env, s3_client
 
 from .harness import (
+    NGINX,
     ROOT,
     Cluster,
     free_port,
@@ -129,7 +130,7 @@ def cluster(tmp_path, settings):
             for name, port in sites.items()
         ],
     )
-    run.start("nginx", ["nginx", "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"])
+    run.start("nginx", [NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", "stderr"])
     try:
         for name, port in apps.items():
             wait_for(
@@ -217,7 +218,7 @@ def test_several_instances_share_files_sessions_and_work(cluster, database_queue
     browser.trust_env = False  # loopback only: no proxy, no CA bundle from the environment
     _login(browser, sites["lb"], "officer")
     for name in ("a", "b", "lb", "lb"):
-        page = browser.get(f"{sites[name]}/", allow_redirects=False)
+        page = browser.get(f"{sites[name]}/people/", allow_redirects=False)
         assert page.status_code == 200, f"instance {name}: {page.status_code}"
 
     # A photo uploaded through A...

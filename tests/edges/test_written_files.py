@@ -39,6 +39,7 @@ FILE_URLS = {
     "audits:report_export",
     "jobs:download",
     "admin:cases_person_export",
+    "recuperation:roster_xlsx",
 }
 NOT_SPREADSHEETS = {
     "letters:campaign_signoff": "PDF",
@@ -50,25 +51,36 @@ NOT_SPREADSHEETS = {
     "cases:attachment_thumbnail": "an image",
     "payments:campaign_list_errors": "the same view and writer as cases:people_import_errors",
     "payments:batch_result_errors": "the same view and writer as cases:people_import_errors",
+    "payments:allocation_errors": "the same view and writer as cases:people_import_errors",
+    "recuperation:roster_pdf": "PDF",
+    "api:payment-letter": "PDF",
+    "recuperation:session_notices": "PDF",
+    "recuperation:nomination_notice": "PDF",
+    "audits:latest_checkpoint": "signed JSON for verify_audit, not a spreadsheet",
 }
-_FILE_LIKE = re.compile(r"export|download|errors|template$|signoff|letter$|preview$|thumbnail")
+_FILE_LIKE = re.compile(
+    r"export|download|errors|template$|signoff|letter$|preview$|thumbnail|xlsx|csv|pdf|notice"
+    r"|checkpoint"
+)
+_FILE_ROUTE = re.compile(r"\.(pdf|xlsx|csv|<[^>]*>)$|fmt>")
 
 
 def _names(resolver=None, namespace=""):
+    """(namespaced name, route) of every named URL."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _names(entry, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield namespace + entry.name
+            yield namespace + entry.name, str(entry.pattern)
 
 
 def test_every_url_that_answers_with_a_file_is_checked_here():
     file_like = {
         n
-        for n in _names()
-        if _FILE_LIKE.search(n.split(":")[-1])
+        for n, route in _names()
+        if (_FILE_LIKE.search(n.split(":")[-1]) or _FILE_ROUTE.search(route))
         and not n.startswith("admin:")
         and n not in ("cases:people_import_preview",)
         and not n.endswith("_preview")
@@ -212,3 +224,14 @@ def test_the_admin_export(client, poisoned, django_user_model, fmt):
         {"format": fmt, "resource": "0", **{f"personresource_{f}": "on" for f in fields}},
     )
     _assert_neutralised(response)
+
+
+def test_the_recuperation_roster(client, poisoned, quotas, session, nurse, officer, approver):
+    from recuperation import services as recuperation
+
+    nurse.name = FORMULA
+    nurse.save()
+    nominated = recuperation.nominate(session, nurse, by=officer, emergency_contact=PLUS)
+    recuperation.approve_nomination(nominated, by=approver)
+    client.force_login(officer)
+    _assert_neutralised(client.get(reverse("recuperation:roster_xlsx", args=[session.pk])))

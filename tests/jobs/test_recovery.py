@@ -13,6 +13,7 @@ from jobs.heartbeat import Heartbeat, beat
 from jobs.models import Job, JobStatus, WorkerHeartbeat
 from jobs.recovery import LOST_EXCEPTION, recover_lost_jobs
 from jobs.registry import job_handler
+from notifications.models import Notification
 from tests.jobs.test_jobs import count_rows  # noqa: F401  (registers the job kind)
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,8 @@ def test_a_job_whose_runs_are_used_up_fails_with_the_reason(officer, settings):
     assert job.status == JobStatus.FAILED
     assert "后台进程中途停止" in job.message and "2" in job.message
     assert job.finished_at is not None
+    told = Notification.objects.get(recipient=officer)
+    assert told.link == job.get_absolute_url() and "失败" in told.message
 
 
 def test_the_jobs_of_a_live_worker_are_left_alone(officer):

@@ -71,3 +71,18 @@ def test_other_union_roster_is_404(client, officer_b, nominated, approver, union
     response = client.get(reverse("recuperation:roster_xlsx", args=[nominated.session_id]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert "李护士" not in str(list(sheet.iter_rows(values_only=True)))
+
+
+def test_print_log_names_the_roster_for_the_auditor(client, finance, auditor, nominated, approver):
+    _approved(nominated, approver)
+    client.force_login(finance)
+    client.get(reverse("recuperation:roster_pdf", args=[nominated.session_id]))
+    client.force_login(auditor)
+    page = client.get(reverse("letters:print_log")).content.decode()
+    assert "疗休养名册" in page and "杭州·千岛湖" in page
+
+
+def test_home_page_offers_recuperation_to_the_officer(client, officer):
+    client.force_login(officer)
+    page = client.get(reverse("home"), follow=True).content.decode()
+    assert reverse("recuperation:programme_list") in page

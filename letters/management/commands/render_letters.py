@@ -55,7 +55,7 @@ class Command(BaseCommand):
             payments = selectors.printable_payments_of_campaign(by, target)
         else:
             payments = selectors.with_letter_relations(
-                target.payments.filter(status__in=selectors.PRINTABLE_STATUSES)
+                target.payments.filter(selectors.PRINTABLE)
             ).order_by(*selectors.LETTER_ORDER)
         path = Path(out)
         if not path.parent.exists():

@@ -1,0 +1,152 @@
+"""Demo seeder (order 25): households of hardship files, rigid expenses, reviews awaiting approval.
+
+Runs after casework (files in file, exits, files overdue for their yearly review) and before
+payments. It draws from its own random generator derived from the seed, so the seeders after it
+see the same numbers as before it existed; the data stays deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+
+from simple_history.utils import bulk_create_with_history
+
+from cases.models import (
+    Case,
+    CaseCategory,
+    CaseReview,
+    CaseStatus,
+    ExpenseKind,
+    FileStage,
+    Health,
+    HouseholdMember,
+    MedicalInsurance,
+    MemberStatus,
+    Relation,
+    ReviewOutcome,
+    RigidExpense,
+    Visit,
+    VisitKind,
+)
+from cases.services.eligibility import file_figures
+from core.demo import DemoContext, register
+
+from .people import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, make_id_number
+
+# A county code no demo person is born in, so a member never collides with a registered person.
+MEMBER_AREA = "410199"
+DEMO_REASON = "演示数据"
+MAX_FILES = 60
+
+
+def _member(rng: random.Random, case: Case, relation: str, today: datetime.date):
+    surname = case.person.name[0]
+    if relation == Relation.SPOUSE:
+        born = case.person.birth_date + datetime.timedelta(days=rng.randrange(-1500, 1500))
+        gender = "F" if case.person.gender == "M" else "M"
+        status = rng.choice([MemberStatus.WORKING, MemberStatus.UNEMPLOYED, MemberStatus.WORKING])
+        income = Decimal(rng.choice([0, 0, 1200, 1800, 2600]))
+        school = (
+            "" if status != MemberStatus.WORKING else rng.choice(["个体经营", "超市", "物业公司"])
+        )
+    else:
+        born = today - datetime.timedelta(days=rng.randrange(6 * 365, 20 * 365))
+        gender = rng.choice(["M", "F"])
+        status, income = MemberStatus.STUDENT, Decimal("0")
+        school = rng.choice(["市第一中学", "市实验小学", "市职业技术学院", "市第二中学"])
+    names = GIVEN_NAMES_MALE if gender == "M" else GIVEN_NAMES_FEMALE
+    health = rng.choice([Health.HEALTHY, Health.HEALTHY, Health.CHRONIC, Health.SERIOUS])
+    return HouseholdMember(
+        case=case,
+        relation=relation,
+        name=surname + rng.choice(names),
+        id_number=make_id_number(rng, born, gender, area=MEMBER_AREA),
+        health=health,
+        medical_insurance=rng.choice([MedicalInsurance.RESIDENT, MedicalInsurance.EMPLOYEE]),
+        monthly_income=income,
+        status=status,
+        school_or_employer=school,
+    )
+
+
+@register(order=25)
+def seed_households(ctx: DemoContext) -> None:
+    case_ids = ctx.data.get("case_ids") or []
+    files = list(
+        Case.objects.filter(
+            pk__in=case_ids, category=CaseCategory.HARDSHIP, file_stage=FileStage.IN_FILE
+        )
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("person", "opened_by")
+        .order_by("pk")[:MAX_FILES]
+    )
+    if not files or HouseholdMember.objects.filter(case__in=files).exists():
+        return
+    rng = random.Random(ctx.seed * 7919 + 16)
+    members: list[HouseholdMember] = []
+    expenses: list[RigidExpense] = []
+    for case in files:
+        relations = [Relation.SPOUSE] + [Relation.CHILD] * rng.randrange(0, 3)
+        numbers: set[str] = set()
+        for relation in relations:
+            member = _member(rng, case, relation, ctx.today)
+            if member.id_number not in numbers:
+                numbers.add(member.id_number)
+                members.append(member)
+        for kind in rng.sample([ExpenseKind.MEDICAL, ExpenseKind.EDUCATION, ExpenseKind.RENT], 2):
+            amount = Decimal(rng.choice([300, 450, 600, 800, 1200]))
+            expenses.append(RigidExpense(case=case, kind=kind, monthly_amount=amount))
+    officer = ctx.data.get("users", {}).get("officer") or files[0].opened_by
+    bulk_create_with_history(
+        members, HouseholdMember, default_user=officer, default_change_reason=DEMO_REASON
+    )
+    bulk_create_with_history(
+        expenses, RigidExpense, default_user=officer, default_change_reason=DEMO_REASON
+    )
+    reviews = _pending_reviews(files, officer, ctx.today)
+    ctx.say(
+        f"Households: {len(members)} members, {len(expenses)} rigid expenses in "
+        f"{len(files)} files; {reviews} yearly reviews awaiting approval."
+    )
+
+
+def _pending_reviews(files: list[Case], officer, today: datetime.date) -> int:
+    """Files overdue for this year's review that had a home visit lately: review recorded."""
+    due = [f for f in files if (f.reviewed_for_year or 0) < today.year]
+    since = today - datetime.timedelta(days=120)
+    visits = {
+        v.case_id: v
+        for v in Visit.objects.filter(
+            case__in=due, kind=VisitKind.HOME, visit_date__gte=since
+        ).order_by("visit_date", "id")
+    }
+    reviews = []
+    for case in due:
+        visit = visits.get(case.pk)
+        if visit is None or (case.last_verified_on and visit.visit_date < case.last_verified_on):
+            continue
+        figures = file_figures(case, today.year)
+        reviews.append(
+            CaseReview(
+                case=case,
+                year=today.year,
+                visit=visit,
+                household_size=figures.household_size,
+                household_monthly_income=figures.household_monthly_income,
+                rigid_expenses=figures.rigid_expenses,
+                line=figures.line,
+                suggested_level=figures.suggested_level,
+                previous_level=case.hardship_level,
+                decided_level=case.hardship_level,
+                outcome=ReviewOutcome.KEEP,
+                note="入户复核，家庭情况无明显变化",
+                reviewed_by=officer,
+                reviewed_on=visit.visit_date,
+            )
+        )
+    bulk_create_with_history(
+        reviews, CaseReview, default_user=officer, default_change_reason=DEMO_REASON
+    )
+    return len(reviews)
