@@ -45,7 +45,8 @@ def test_no_page_fails_on_junk_query_parameters(request, client, role):
     failures = []
     for name, path in routes:
         response = client.get(path + JUNK)
-        if response.status_code >= 500:
+        # /readyz answers 503 "not ready" by contract (no worker runs here; tests/test_readyz.py)
+        if response.status_code >= 500 and (name, response.status_code) != ("readyz", 503):
             failures.append(f"{name} {path} -> {response.status_code}")
     assert not failures, failures
     assert len(routes) > 15  # the walk found the project's pages, not nothing
