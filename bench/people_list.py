@@ -185,7 +185,7 @@ def timed_requests(url: str, user, searches: dict):
     from cases.views.people import PERSON_ORDER
     from core.paging import encode_cursor
 
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     scope = Person.objects.select_related("organisation")
     prefix = scope_path(user)

@@ -200,6 +200,7 @@ def test_unconfirmed_uploads_are_removed_after_a_day(
     stale = upload(client, csv_bytes([roster_row(1, "EDU01")])).context["upload"]
     later = timezone.now() + datetime.timedelta(days=1, minutes=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
+    client.force_login(officer)  # a day later the session has ended (accounts.sessions)
     with django_capture_on_commit_callbacks(execute=True):
         fresh = upload(client, csv_bytes([roster_row(2, "EDU01")])).context["upload"]
     assert not default_storage.exists(stale.path) and default_storage.exists(fresh.path)
