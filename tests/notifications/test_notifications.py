@@ -214,3 +214,13 @@ def test_the_inbox_runs_a_fixed_number_of_queries(client, officer, django_assert
     add(30)
     with django_assert_num_queries(INBOX_QUERIES):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("link", ["//evil.example/x", "https://evil.example/"])
+def test_opening_a_notification_never_leaves_the_site(client, officer, link):
+    notify([officer], NotificationKind.OCCASION, "外链", link=link)
+    client.force_login(officer)
+
+    response = client.get(reverse("notifications:open", args=[Notification.objects.get().pk]))
+
+    assert response["Location"] == reverse("notifications:inbox")
