@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 
 COUNT_CAP = 10_000
@@ -77,6 +78,20 @@ def _seek(ordering: tuple[str, ...], values: tuple) -> Q:
         alternatives |= step
     first, descending = fields[0]
     return Q(**{f"{first}__{'lte' if descending else 'gte'}": values[0]}) & alternatives
+
+
+def _typed(model, ordering: tuple[str, ...], values: tuple | None) -> tuple | None:
+    """The cursor's values as the ordering columns' types; None when one does not fit (a
+    hand-made cursor), so it means the first page rather than a failing query."""
+    if values is None:
+        return None
+    try:
+        return tuple(
+            model._meta.get_field(name.lstrip("-")).to_python(value)
+            for name, value in zip(ordering, values, strict=True)
+        )
+    except (ValidationError, FieldDoesNotExist, ValueError, TypeError):
+        return None
 
 
 def _reverse(ordering: tuple[str, ...]) -> tuple[str, ...]:
@@ -149,8 +164,12 @@ def keyset_page(
         number = max(1, int(request.GET.get("n", "1")))
     except ValueError:
         number = 1
-    after = decode_cursor(request.GET.get("after", ""), len(ordering))
-    before = decode_cursor(request.GET.get("before", ""), len(ordering)) if after is None else None
+    model = queryset.model
+    after = _typed(model, ordering, decode_cursor(request.GET.get("after", ""), len(ordering)))
+    before = None
+    if after is None:
+        cursor = decode_cursor(request.GET.get("before", ""), len(ordering))
+        before = _typed(model, ordering, cursor)
     if after is None and before is None:
         number = 1
 
@@ -172,18 +191,18 @@ def keyset_page(
         more_after = len(rows) > per_page
         rows = rows[:per_page]
         more_before = after is not None
-    if not rows:  # a stale cursor past the end: say so by showing nothing, offer the start
-        more_after = False
+    if not rows and capped:  # a stale cursor past either end: show the first page instead
+        rows = list(queryset.order_by(*ordering)[: per_page + 1])
+        more_after, more_before, number = len(rows) > per_page, False, 1
+        rows = rows[:per_page]
     return KeysetPage(
         object_list=rows,
         count=min(capped, COUNT_CAP),
         count_is_capped=capped > COUNT_CAP,
         number=number,
         next_cursor=encode_cursor(_values_of(rows[-1], ordering)) if more_after and rows else None,
-        previous_cursor=(
-            encode_cursor(_values_of(rows[0], ordering))
-            if (more_before and rows)
-            else ("" if more_before else None)
-        ),
+        previous_cursor=encode_cursor(_values_of(rows[0], ordering))
+        if more_before and rows
+        else None,
         base_query=params.urlencode(),
     )

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -46,14 +47,12 @@ def read(request):
 @login_required
 def open_notification(request, pk: int):
     """Mark one notification read and follow its link (only the recipient's own)."""
-    notification = inbox_for(request.user).filter(pk=pk).first()
-    if notification is None:
-        from django.http import Http404
-
-        raise Http404
+    notification = get_object_or_404(inbox_for(request.user), pk=pk)
     services.mark_read(request.user, [notification.pk])
-    link = notification.link if notification.link.startswith("/") else ""
-    return redirect(link or "notifications:inbox")
+    link = notification.link
+    # A path on this site only: "//host/…" starts with "/" too but leaves the site.
+    local = link.startswith("/") and url_has_allowed_host_and_scheme(link, allowed_hosts=None)
+    return redirect(link if local else "notifications:inbox")
 
 
 @login_required

@@ -238,11 +238,15 @@ def case_verify(request, pk: int):
     return redirect(case.get_absolute_url())
 
 
-def _case_action(request, pk, *, form_class, action, title, success):
-    require(can_work_cases(request.user))
-    case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
+def action_page(request, case, *, form_class, action, title, success, initial=None, kwargs=None):
+    """The form of one step on a case; on a valid POST, the service; its refusal at its field.
+
+    `initial(case)` fills the empty form, `kwargs(case)` are extra arguments of the form.
+    """
+    extra = kwargs(case) if kwargs else {}
+    status = 200
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, **extra)
         if form.is_valid():
             try:
                 action(case, request.user, form.cleaned_data)
@@ -253,14 +257,19 @@ def _case_action(request, pk, *, form_class, action, title, success):
                 return redirect(case.get_absolute_url())
         status = 400
     else:
-        form = form_class()
-        status = 200
+        form = form_class(initial=initial(case) if initial else None, **extra)
     return render(
         request,
         "cases/casework/case_action.html",
         {"form": form, "case": case, "title": title},
         status=status,
     )
+
+
+def _case_action(request, pk, **page):
+    require(can_work_cases(request.user))
+    case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
+    return action_page(request, case, **page)
 
 
 @login_required

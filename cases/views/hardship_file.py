@@ -4,13 +4,11 @@ Each page shows its form, calls the one service of the step and shows a refused 
 next to the field it concerns. The case comes from the scoped selector (outside scope: 404).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.exceptions import CaseworkViolation
 from cases.forms.hardship_file import (
     FileApprovalForm,
     HouseholdMemberForm,
@@ -39,39 +37,15 @@ from cases.services import (
 )
 from core.scope import get_in_scope_or_404
 
+from .casework import action_page
+
 
 def _file_step(request, pk, *, allowed, **page):
     require(allowed(request.user))
     case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
     if case.category != CaseCategory.HARDSHIP:
         return redirect(case.get_absolute_url())
-    return _step_page(request, case, **page)
-
-
-def _step_page(request, case, *, form_class, action, title, success, initial=None, kwargs=None):
-    """The form of one step; on a valid POST, the service; its refusal shown at its field."""
-    extra = kwargs(case) if kwargs else {}
-    status = 200
-    if request.method == "POST":
-        form = form_class(request.POST, **extra)
-        if form.is_valid():
-            try:
-                action(case, request.user, form.cleaned_data)
-            except CaseworkViolation as error:
-                field = error.field if error.field in form.fields else None
-                form.add_error(field, error.message)
-            else:
-                messages.success(request, success)
-                return redirect(case.get_absolute_url())
-        status = 400
-    else:
-        form = form_class(initial=initial(case) if initial else None, **extra)
-    return render(
-        request,
-        "cases/casework/case_action.html",
-        {"form": form, "case": case, "title": title},
-        status=status,
-    )
+    return action_page(request, case, **page)
 
 
 @login_required
@@ -170,7 +144,7 @@ def _removal(request, pk, *, model, remove, title, success):
         "case__person", "case__organisation"
     )
     item = get_in_scope_or_404(visible, request, pk=pk)
-    return _step_page(
+    return action_page(
         request,
         item.case,
         form_class=RemovalForm,
@@ -225,7 +199,7 @@ def review_approve(request, pk: int):
         "case__person", "case__organisation"
     )
     review = get_in_scope_or_404(visible, request, pk=pk)
-    return _step_page(
+    return action_page(
         request,
         review.case,
         form_class=ReviewApprovalForm,

@@ -101,3 +101,28 @@ def test_filters_stay_in_the_page_links_and_paging_parameters_do_not_pile_up(uni
     second = keyset_page(rf.get("/" + first.next_url), Person.objects.all(), ORDER, 2)
     assert second.next_url.count("after=") == 1 and "n=3" in second.next_url
     assert second.previous_url == "?q=%E5%BC%A0"
+
+
+@pytest.mark.django_db
+def test_a_cursor_with_values_of_the_wrong_type_shows_the_first_page(client, finance, union_a):
+    """A hand-made cursor (text where the column is a number or a date) is not a server error."""
+    PersonFactory.create_batch(3, organisation=union_a)
+    forged = encode_cursor(("abc", "王", "x"))
+    page = keyset_page(rf.get("/", {"after": forged}), Person.objects.all(), ORDER, 2)
+    assert page.number == 1 and len(page) == 2
+    dated = encode_cursor(("not a date", 1))
+    page = keyset_page(
+        rf.get("/", {"before": dated}), Person.objects.all(), ("-birth_date", "-id"), 2
+    )
+    assert page.number == 1 and len(page) == 2
+    client.force_login(finance)
+    assert client.get("/people/", {"after": forged, "n": "9"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stale_cursor_past_the_end_shows_the_first_page(union_a):
+    people = PersonFactory.create_batch(3, organisation=union_a)
+    last = max(people, key=lambda p: (p.organisation_id, p.name, p.pk))
+    stale = encode_cursor((last.organisation_id, last.name, last.pk))
+    page = keyset_page(rf.get("/", {"after": stale, "n": "4"}), Person.objects.all(), ORDER, 2)
+    assert page.number == 1 and len(page) == 2 and page.has_next and not page.has_previous

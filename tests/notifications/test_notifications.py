@@ -195,3 +195,32 @@ def test_the_inbox_speaks_english_too(client, officer):
 
 def test_amounts_in_messages_keep_two_places(submitted, finance):
     assert f"{Decimal('500.00')} 元" in texts(finance)[0]
+
+
+INBOX_QUERIES = 10
+
+
+def test_the_inbox_runs_a_fixed_number_of_queries(client, officer, django_assert_num_queries):
+    def add(n):
+        for i in range(n):
+            notify([officer], NotificationKind.OCCASION, f"通知{i}", link="/cases/")
+
+    add(2)
+    client.force_login(officer)
+    url = reverse("notifications:inbox")
+    client.get(url)  # warm the session and the permission caches of the first request
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert client.get(url).status_code == 200
+    add(30)
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("link", ["//evil.example/x", "https://evil.example/"])
+def test_opening_a_notification_never_leaves_the_site(client, officer, link):
+    notify([officer], NotificationKind.OCCASION, "外链", link=link)
+    client.force_login(officer)
+
+    response = client.get(reverse("notifications:open", args=[Notification.objects.get().pk]))
+
+    assert response["Location"] == reverse("notifications:inbox")

@@ -258,3 +258,14 @@ def test_an_administrator_of_a_union_cannot_reach_the_federations_allocations(
     client.force_login(make_user(Role.ADMINISTRATOR, union_a, username="union_admin"))
     url = reverse("payments:campaign_allocations", args=[campaign.pk])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("bad", ["abc", "²", "99999999999"])
+def test_withdrawing_a_junk_allocation_id_is_not_found_and_changes_nothing(
+    client, campaign, union_a, administrator, bad
+):
+    allocate(campaign, union_a, administrator, "2500", places=5)
+    client.force_login(administrator)
+    url = reverse("payments:campaign_allocations", args=[campaign.pk])
+    assert client.post(url, {"action": "remove", "allocation": bad}).status_code == 404
+    assert Allocation.objects.count() == 1

@@ -1,5 +1,7 @@
 """按条件批量起草: the preview names everyone skipped and why; the job drafts via the services."""
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -156,3 +158,22 @@ def test_a_campaign_outside_the_scope_is_not_found(client, union_b, officer, adm
     foreign = CampaignFactory(organisation=union_b, created_by=administrator)
     client.force_login(officer)
     assert client.get(reverse("payments:campaign_enrol", args=[foreign.pk])).status_code == 404
+
+
+def test_the_skipped_list_neutralises_a_name_a_spreadsheet_would_run(
+    client, campaign, union_a, officer, django_capture_on_commit_callbacks
+):
+    CaseFactory(
+        person=PersonFactory(organisation=union_a, name="=HYPERLINK(1)"),
+        opened_by=officer,
+        file_stage="",
+    )
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("payments:campaign_enrol", args=[campaign.pk]), {"category": "hardship"}
+        )
+    job = Job.objects.get()
+    assert job.status == JobStatus.DONE, job.message
+    rows = list(csv.reader(io.StringIO(job.result_file.read().decode("utf-8-sig"))))
+    assert rows[1][0] == "'=HYPERLINK(1)"
