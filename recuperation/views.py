@@ -28,7 +28,7 @@ from .forms import (
     ReasonForm,
     SessionForm,
 )
-from .models import SEATED_STATUSES, Nomination, NominationStatus
+from .models import Nomination, NominationStatus
 
 PAGE_SIZE = 50
 
@@ -180,7 +180,7 @@ def session_detail(request, pk: int):
         .filter(session=session)
         .order_by("organisation__path", "person__name", "id")
     )
-    seated = session.nominations.filter(status__in=SEATED_STATUSES).count()
+    seated = services.seated_count(session)
     open_for_nomination = timezone.localdate() <= session.registration_deadline
     return render(
         request,
