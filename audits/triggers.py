@@ -4,8 +4,9 @@ Installed after every `migrate` (post_migrate), idempotently, for the table of e
 keeps history — so models given history later are covered without a migration of this app — and
 for the audit tables. TRUNCATE is refused by a statement-level trigger on every one of those
 tables, unless the session says `SET relief.allow_truncate = 'on'` on purpose: the test
-settings do (test databases are flushed with TRUNCATE), and so do `seed_demo --reset` and a
-restore into a database that is being replaced. The chain head only moves forward. A database
+settings do (test databases are flushed with TRUNCATE), and so does `seed_demo --reset`; a
+restore needs no exception, as `pg_restore --clean` drops the tables rather than truncating
+them. The chain head only moves forward. A database
 owner can still switch triggers off; what that hides, the external checkpoints reveal.
 """
 

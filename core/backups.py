@@ -94,19 +94,40 @@ def do_backup(target: Path) -> dict:
 
 
 def check_backup(source: Path) -> dict:
-    """The manifest, once every file it lists is present with its size and digest."""
+    """The manifest, once every file it lists is present with its size and digest, the folder
+    holds no file it does not list, and the database file is one of those checked."""
+    where = source / MANIFEST
     try:
-        manifest = json.loads((source / MANIFEST).read_text())
+        manifest = json.loads(where.read_text())
     except (OSError, ValueError) as error:
-        raise BackupRefused(f"{source / MANIFEST} cannot be read: {error}") from None
+        raise BackupRefused(f"{where} cannot be read: {error}") from None
+    if not isinstance(manifest, dict):
+        raise BackupRefused(f"{where} is not a backup manifest")
     if manifest.get("format") != FORMAT:
         raise BackupRefused(f"unknown backup format {manifest.get('format')!r}")
-    for entry in manifest["entries"]:
-        path = source / entry["path"]
+    database = manifest.get("database")
+    missing = sorted({"created_at", "database", "entries", "stored_files"} - manifest.keys())
+    if missing or not isinstance(database, dict) or not {"vendor", "file"} <= database.keys():
+        raise BackupRefused(f"{where} is incomplete (missing: {', '.join(missing) or 'database'})")
+    try:
+        listed = {str(e["path"]): (int(e["size"]), str(e["sha256"])) for e in manifest["entries"]}
+    except (KeyError, TypeError, ValueError) as error:
+        raise BackupRefused(f"{where} lists a file badly ({error!r})") from None
+    dump = str(database["file"])
+    root = source.resolve()
+    for name, (size, sha256) in listed.items():
+        path = source / name
+        if not path.resolve().is_relative_to(root):
+            raise BackupRefused(f"{name} in the manifest lies outside the backup folder")
         if not path.is_file():
-            raise BackupRefused(f"{entry['path']} is listed in the manifest but missing")
-        if path.stat().st_size != entry["size"] or sha256_of(path) != entry["sha256"]:
-            raise BackupRefused(f"{entry['path']} differs from the manifest (size or SHA-256)")
+            raise BackupRefused(f"{name} is listed in the manifest but missing")
+        if path.stat().st_size != size or sha256_of(path) != sha256:
+            raise BackupRefused(f"{name} differs from the manifest (size or SHA-256)")
+    present = {p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file()}
+    if unlisted := sorted(present - set(listed) - {MANIFEST}):
+        raise BackupRefused(f"{unlisted[0]} is not in the manifest: the backup was changed")
+    if dump not in listed:
+        raise BackupRefused(f"the database file {dump} is not in the manifest")
     return manifest
 
 

@@ -8,6 +8,7 @@ from cases.models import CaseCategory, HardshipLevel
 from core.forms import LabelsAboveMixin
 
 from .models import Campaign, PaymentMethod
+from .services.allocations import MAX_PLACES
 
 
 class PaymentDraftForm(LabelsAboveMixin, forms.Form):
@@ -85,7 +86,7 @@ class AllocationForm(LabelsAboveMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("下拨金额（元）"), max_digits=12, decimal_places=2, min_value=Decimal("0")
     )
-    places = forms.IntegerField(label=_("名额"), min_value=0, max_value=1_000_000)
+    places = forms.IntegerField(label=_("名额"), min_value=0, max_value=MAX_PLACES)
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, organisations=None, **kwargs):

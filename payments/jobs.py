@@ -35,6 +35,7 @@ def enrol_job(job, progress):
     from django.utils.translation import gettext as _
 
     from core.errors import RuleViolation
+    from core.formatting import neutralise
 
     from .enrolment import Filters, enrol
     from .selectors import campaigns_visible_to
@@ -62,7 +63,7 @@ def enrol_job(job, progress):
         out = io.StringIO(newline="")
         writer = csv.writer(out)
         writer.writerow([_("姓名"), _("单位"), _("跳过原因")])
-        writer.writerows(outcome.skipped)
+        writer.writerows([neutralise(cell) for cell in row] for row in outcome.skipped)
         return JobResult(
             filename=_("跳过名单.csv"),
             content=("\ufeff" + out.getvalue()).encode(),

@@ -49,17 +49,13 @@ def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
     ).order_by("organisation__path")
 
 
-def allocation_committed(
-    allocation: Allocation, *, exclude_pk: int | None = None
-) -> tuple[Decimal, int]:
+def allocation_committed(allocation: Allocation) -> tuple[Decimal, int]:
     """Money and head count committed (approved to paid) under an allocation, in one query."""
     qs = Payment.objects.filter(
         campaign_id=allocation.campaign_id,
         organisation__path__startswith=allocation.organisation.path,
         status__in=COMMITTED,
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
     totals = qs.aggregate(total=_money_sum(Q()), count=Count("id"))
     return _cents(totals["total"]), totals["count"]
 

@@ -22,6 +22,8 @@ from ..selectors_allocations import allocation_committed
 from .common import lock_campaign, require_scope
 
 CENT = Decimal("0.01")
+# Far above any union's head count, far below the database's integer (the form's limit too).
+MAX_PLACES = 1_000_000
 
 
 def parse_allocation_amount(value) -> Decimal:
@@ -29,6 +31,8 @@ def parse_allocation_amount(value) -> Decimal:
         amount = Decimal(str(value).replace(",", "").strip()).quantize(CENT)
     except (InvalidOperation, ValueError):
         raise AllocationInvalid(_("下拨金额格式不正确。")) from None
+    if not amount.is_finite():  # "NaN" passes the quantize, and then refuses to compare
+        raise AllocationInvalid(_("下拨金额格式不正确。"))
     if amount < 0:
         raise AllocationInvalid(_("下拨金额不能为负数。"))
     return amount
@@ -41,6 +45,8 @@ def parse_places(value) -> int:
         raise AllocationInvalid(_("名额必须是整数。")) from None
     if places < 0:
         raise AllocationInvalid(_("名额不能为负数。"))
+    if places > MAX_PLACES:
+        raise AllocationInvalid(_("名额不能超过 %(max)s。") % {"max": MAX_PLACES})
     return places
 
 

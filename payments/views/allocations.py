@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cases.models import Organisation
 from core.errors import RuleViolation
+from core.numbers import as_id
 from core.scope import get_in_scope_or_404
 
 from .. import permissions, services
@@ -35,9 +37,10 @@ def campaign_allocations(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":
-                allocation = get_object_or_404(
-                    Allocation, campaign=campaign, pk=request.POST.get("allocation") or 0
-                )
+                allocation_id = as_id(request.POST.get("allocation"))
+                if allocation_id is None:
+                    raise Http404
+                allocation = get_object_or_404(Allocation, campaign=campaign, pk=allocation_id)
                 services.remove_allocation(
                     allocation, by=request.user, reason=request.POST.get("reason", "")
                 )

@@ -87,3 +87,20 @@ def test_a_running_job_page_polls_and_a_finished_one_stops(client, user):
     execute_job(str(job.pk))
     fragment = client.get(reverse("jobs:detail", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert "hx-trigger" not in fragment.content.decode()
+
+
+def test_the_job_list_shows_only_own_jobs_in_a_fixed_number_of_queries(
+    client, user, officer_b, django_assert_num_queries
+):
+    Job.objects.create(kind="tests.count_rows", title="someone else's", owner=officer_b)
+    client.force_login(user)
+    url = reverse("jobs:list")
+    client.get(url)  # stamps the session's activity, which the pinned requests then only read
+    for extra in (1, 20):
+        for n in range(extra):
+            Job.objects.create(kind="tests.count_rows", title=f"mine {n}", owner=user)
+        # session, user, groups, permissions ×2, organisation (the nav), the jobs
+        with django_assert_num_queries(7):
+            response = client.get(url)
+    body = response.content.decode()
+    assert body.count("mine ") == 21 and "someone else's" not in body

@@ -108,3 +108,19 @@ def test_only_administrators_import_allocations(client, campaign, request, who):
     client.force_login(request.getfixturevalue(who))
     url = reverse("payments:allocation_upload", args=[campaign.pk])
     assert client.get(url).status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    "amount, places, column",
+    [("NaN", 1, "下拨金额"), ("-nan", 1, "下拨金额"), (100, "99999999999", "名额")],
+)
+def test_a_cell_that_is_no_amount_or_too_many_places_is_named_and_nothing_is_written(
+    campaign, union_a, administrator, amount, places, column
+):
+    """`NaN` used to pass the parse and crash on the comparison (HTTP 500); a place count past
+    the database's integer passed the check and overflowed on PostgreSQL when applied."""
+    from payments.transfers.allocations import import_allocations
+
+    result = import_allocations(table(("EDU01", amount, places)), campaign, by=administrator)
+    assert [(e.row, e.column) for e in result.errors] == [(2, column)]
+    assert not Allocation.objects.exists()
