@@ -229,8 +229,10 @@ def nominate_replacement(
     """Refill a place its holder declined: same session and quota, the replacement recorded.
 
     Allowed after the registration deadline (until the session starts); the replacement is
-    approved like any nomination.
+    approved like any nomination. The programme row is locked before the checks, so two
+    officers refilling the same place never both pass them.
     """
+    lock_programme(declined.programme_id)
     session = Session.objects.get(pk=declined.session_id)
     current = Nomination.objects.select_related("person", "quota__organisation").get(pk=declined.pk)
     if current.status != NominationStatus.DECLINED:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from recuperation import services
 from recuperation.models import Nomination, NominationStatus, Programme, Quota
 
-from .factories import make_session, medical_person
+from .factories import make_programme, make_session, medical_person
 
 
 def test_officer_sees_the_programme_and_only_the_own_unions_quota(
@@ -188,3 +188,17 @@ def test_declined_nomination_shows_its_replacement(client, officer, nominated, a
     page = client.get(nominated.get_absolute_url()).content.decode()
     assert "补位人" in page and "推荐替补人员" not in page
     assert replacement.get_absolute_url() in page
+
+
+def test_programme_list_query_count_does_not_grow_with_programmes(
+    client, officer, administrator, programme, django_assert_num_queries
+):
+    client.force_login(officer)
+    url = reverse("recuperation:programme_list")
+    client.get(url)  # the first request of a session stamps its activity (accounts.sessions)
+    queries = _count(client, url)
+    for year in (2021, 2022, 2023):
+        make_programme(administrator, year=year)
+    with django_assert_num_queries(queries):
+        page = client.get(url)
+    assert page.content.decode().count("医护人员疗休养</a>") == 4
