@@ -37,7 +37,10 @@ def schedule_daily_checkpoint(*, now: datetime.datetime | None = None) -> bool:
 
 @task()
 def store_daily_checkpoint() -> str:
-    name = latest_stored_checkpoint() if stored_today() else None
-    name = name or store_checkpoint()
-    schedule_daily_checkpoint()
-    return name
+    try:
+        name = latest_stored_checkpoint() if stored_today() else None
+        return name or store_checkpoint()
+    finally:
+        # Also after a failure (the storage down for a moment): one bad day must not end the
+        # series; the failed run stays visible as a failed task.
+        schedule_daily_checkpoint()

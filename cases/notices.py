@@ -5,7 +5,6 @@ period (a key per reminder), however often the command runs."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -14,26 +13,16 @@ from notifications.services import notify
 
 from .models import Case, CaseCategory, Visit
 from .models.cases import REVIEW_INTERVAL
-from .selectors_casework import LIVE_STATUSES
+from .selectors_casework import LIVE_STATUSES, follow_ups_due
 
 FOLLOW_UP_NOTICE = datetime.timedelta(days=3)
 REVIEW_NOTICE = datetime.timedelta(days=30)
 
 
 def notify_follow_ups(today: datetime.date) -> int:
-    later_visit = Visit.objects.filter(case=OuterRef("case"), visit_date__gt=OuterRef("visit_date"))
-    visits = (
-        Visit.objects.filter(
-            follow_up_on__isnull=False,
-            follow_up_on__lte=today + FOLLOW_UP_NOTICE,
-            case__status__in=LIVE_STATUSES,
-        )
-        .exclude(Exists(later_visit))
-        .select_related("case__person")
-        .order_by("follow_up_on", "id")
-    )
     sent = 0
-    for visit in visits.iterator():
+    for visit in follow_ups_due(Visit.objects.all(), today + FOLLOW_UP_NOTICE).iterator():
+        assert visit.follow_up_on is not None  # follow_up_on__lte excludes NULL
         overdue = visit.follow_up_on < today
         sent += notify(
             [visit.recorded_by_id],

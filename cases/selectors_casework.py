@@ -214,16 +214,17 @@ DASHBOARD_ROWS = 10
 
 
 def pending_follow_ups(user, until: datetime.date) -> QuerySet[Visit]:
+    """The follow-ups due by `until` that the user may see."""
+    return follow_ups_due(visits_visible_to(user), until)
+
+
+def follow_ups_due(visits: QuerySet[Visit], until: datetime.date) -> QuerySet[Visit]:
     """Follow-ups due by `until` on live cases, not yet done by a later visit — the missed ones
     included: a follow-up whose date passed without a visit stays on the list, first, until
     someone visits."""
     later_visit = Visit.objects.filter(case=OuterRef("case"), visit_date__gt=OuterRef("visit_date"))
     return (
-        visits_visible_to(user)
-        .filter(
-            follow_up_on__lte=until,
-            case__status__in=LIVE_STATUSES,
-        )
+        visits.filter(follow_up_on__lte=until, case__status__in=LIVE_STATUSES)
         .exclude(Exists(later_visit))
         .select_related("case__person")
         .order_by("follow_up_on", "id")

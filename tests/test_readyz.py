@@ -68,6 +68,24 @@ def test_not_ready_when_the_oldest_waiting_job_waited_too_long(client, settings,
     assert response.json()["worker"]["oldest_waiting_seconds"] >= 600
 
 
+def test_a_deferred_job_waits_from_when_it_was_due_not_from_when_it_was_queued(
+    client, private_storage
+):
+    """The daily checkpoint is queued a day ahead: once due, its wait starts then, so every
+    instance does not answer 503 to the load balancer while a busy worker gets to it."""
+    beat("w1")
+    row = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="audits.tasks.store_daily_checkpoint",
+        backend_name="default",
+        run_after=timezone.now() - timedelta(seconds=60),
+    )
+    DBTaskResult.objects.filter(pk=row.pk).update(enqueued_at=timezone.now() - timedelta(days=1))
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert 60 <= response.json()["worker"]["oldest_waiting_seconds"] < 120
+
+
 def test_not_ready_when_the_storage_cannot_be_written(client, settings, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -93,19 +93,19 @@ def start_publicity(case: Case, *, by, starts_on: datetime.date, ends_on: dateti
                 _("申请以来还没有入户走访记录（电话走访不算），须入户走访后才能公示。")
             )
         if not isinstance(starts_on, datetime.date) or not isinstance(ends_on, datetime.date):
-            raise InvalidCaseData(_("请填写公示开始和结束日期。"), field="publicity_starts_on")
+            raise InvalidCaseData(_("请填写公示开始和结束日期。"), field="starts_on")
         days = (ends_on - starts_on).days + 1
         if days < publicity_min_days():
             raise InvalidCaseData(
                 _("公示期为 %(days)s 天，不少于 %(min)s 天（含首尾两天）。")
                 % {"days": max(days, 0), "min": publicity_min_days()},
-                field="publicity_ends_on",
+                field="ends_on",
             )
         if locked.applied_on is not None and starts_on < locked.applied_on:
             raise InvalidCaseData(
                 _("公示开始日期 %(d)s 早于申请日期 %(a)s。")
                 % {"d": starts_on, "a": locked.applied_on},
-                field="publicity_starts_on",
+                field="starts_on",
             )
         locked.file_stage = FileStage.PUBLICISED
         locked.publicity_starts_on = starts_on

@@ -178,9 +178,11 @@ def remove_household_member(member: HouseholdMember, *, by, reason: str) -> None
         raise ReasonRequired(_("请填写移除家庭成员的理由。"), field="reason")
     with transaction.atomic():
         _locked_live_file(member.case, by)
-        member = HouseholdMember.objects.select_for_update().get(pk=member.pk)
-        attribute_change(member, by=by, reason=reason)
-        member.delete()
+        current = HouseholdMember.objects.select_for_update().filter(pk=member.pk).first()
+        if current is None:
+            raise CaseStateError(_("该家庭成员已被移除。"))
+        attribute_change(current, by=by, reason=reason)
+        current.delete()
 
 
 def add_rigid_expense(
@@ -217,6 +219,8 @@ def remove_rigid_expense(expense: RigidExpense, *, by, reason: str) -> None:
         raise ReasonRequired(_("请填写删除刚性支出的理由。"), field="reason")
     with transaction.atomic():
         _locked_live_file(expense.case, by)
-        expense = RigidExpense.objects.select_for_update().get(pk=expense.pk)
-        attribute_change(expense, by=by, reason=reason)
-        expense.delete()
+        current = RigidExpense.objects.select_for_update().filter(pk=expense.pk).first()
+        if current is None:
+            raise CaseStateError(_("该刚性支出已被删除。"))
+        attribute_change(current, by=by, reason=reason)
+        current.delete()

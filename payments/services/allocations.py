@@ -79,6 +79,16 @@ def check_allocation_plan(
         )
 
 
+def raise_if_below_committed(allocation: Allocation, amount: Decimal, places: int) -> None:
+    """An allocation never drops below the money and places already approved under it."""
+    committed, used = allocation_committed(allocation)
+    if amount < committed or places < used:
+        raise AllocationInvalid(
+            _("“%(union)s”已审批 %(committed)s 元、%(used)s 人，下拨不能低于已审批的金额和人数。")
+            % {"union": allocation.organisation, "committed": committed, "used": used}
+        )
+
+
 def allocate_campaign(
     campaign: Campaign,
     organisation: Organisation,
@@ -110,15 +120,7 @@ def allocate_campaign(
         others = [a for a in allocations if a is not existing]
         check_allocation_plan(campaign, organisation, amount, places, others)
         if existing is not None:
-            committed, used = allocation_committed(existing)
-            if amount < committed or places < used:
-                raise AllocationInvalid(
-                    _(
-                        "“%(union)s”已审批 %(committed)s 元、%(used)s 人，"
-                        "下拨不能低于已审批的金额和人数。"
-                    )
-                    % {"union": organisation, "committed": committed, "used": used}
-                )
+            raise_if_below_committed(existing, amount, places)
             allocation = existing
             allocation.amount = amount
             allocation.places = places
@@ -188,6 +190,7 @@ __all__ = [
     "parse_allocation_amount",
     "parse_places",
     "check_allocation_plan",
+    "raise_if_below_committed",
     "raise_if_over_allocation",
     "remove_allocation",
 ]

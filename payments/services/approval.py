@@ -5,10 +5,9 @@ payment: role and scope → four-eyes → state → the approver's level → bud
 the hardship file (in file, reviewed for the year). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
-one more such function added to `APPROVAL_CHECKS` — the bulk approval runs the same list, so a
-rule added here holds on both paths. A rule that needs a sum reads it from `ApprovalTotals`
-(add a method there), never with its own query per payment: the bulk path computes each sum
-once for the whole set and keeps it current as it approves.
+one more such function added to `APPROVAL_CHECKS` — the bulk approval calls `approve_payment`
+for each payment, so a rule added here holds on both paths. A rule that needs a sum reads it
+from `ApprovalTotals` (add a method there), which reads each sum at most once per approval.
 
 Locks, always in this order so two approvals never deadlock: the campaign row, the payment
 row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
@@ -75,8 +74,7 @@ class Approval:
 class ApprovalTotals:
     """The committed sums the money checks compare against, excluding the payment decided.
 
-    For one payment: one aggregate query (`approval_totals`). The bulk path subclasses this with
-    sums computed once for the whole set and advanced by `add` after each approval.
+    Campaign and person-year sums: one aggregate query (`approval_totals`), read when first asked.
     """
 
     def __init__(self) -> None:
@@ -118,17 +116,8 @@ class ApprovalTotals:
             self._allocation_sums[allocation.pk] = allocation_committed(allocation)
         return self._allocation_sums[allocation.pk]
 
-    def add(self, payment: Payment) -> None:
-        """A payment of the set was just first-approved (bulk path only): subclasses call this
-        too, so the allocation sums already read stay current."""
-        allocation, _any = self.allocation_for(payment)
-        if allocation is not None and allocation.pk in self._allocation_sums:
-            money, heads = self._allocation_sums[allocation.pk]
-            self._allocation_sums[allocation.pk] = (money + payment.amount, heads + 1)
-
     def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
-        """The hardship file of the payment's person on `on_date` (one query per payment here;
-        the bulk path can read `file_states` once for the whole set)."""
+        """The hardship file of the payment's person on `on_date` (one query)."""
         return file_states([payment.case_id], on_date)[payment.case_id]
 
 

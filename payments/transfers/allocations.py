@@ -20,12 +20,12 @@ from core.errors import RuleViolation
 from uploads.flow import Problem
 
 from ..models import Allocation, Campaign
-from ..selectors_allocations import allocation_committed
 from ..services.allocations import (
     allocate_campaign,
     check_allocation_plan,
     parse_allocation_amount,
     parse_places,
+    raise_if_below_committed,
 )
 
 UNIT, AMOUNT, PLACES = "单位", "下拨金额", "名额"
@@ -115,12 +115,7 @@ def _check_plan(campaign, plan, rows_of) -> list[Problem]:
         try:
             check_allocation_plan(campaign, organisation, amount, places, others)
             if organisation.pk in existing:
-                committed, used = allocation_committed(existing[organisation.pk])
-                if amount < committed or places < used:
-                    raise RuleViolation(
-                        _("已审批 %(committed)s 元、%(used)s 人，下拨不能低于此数。")
-                        % {"committed": committed, "used": used}
-                    )
+                raise_if_below_committed(existing[organisation.pk], amount, places)
         except RuleViolation as exc:
             problems.append(Problem(rows_of[organisation.pk], UNIT, exc.message))
     return problems

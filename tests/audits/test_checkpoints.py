@@ -169,3 +169,19 @@ def test_other_roles_cannot_download_the_checkpoint(client, request, role, check
     store_checkpoint()
     client.force_login(request.getfixturevalue(role))
     assert client.get("/audit/checkpoint/").status_code == 403
+
+
+def test_a_daily_run_that_fails_still_queues_the_next_one(monkeypatch, db):
+    """One failed run (the storage down for a moment) must not end the series of daily runs."""
+    from audits import tasks
+
+    def storage_down():
+        raise OSError("object store unreachable")
+
+    scheduled = []
+    monkeypatch.setattr(tasks, "stored_today", lambda: False)
+    monkeypatch.setattr(tasks, "store_checkpoint", storage_down)
+    monkeypatch.setattr(tasks, "schedule_daily_checkpoint", lambda: scheduled.append(True))
+    with pytest.raises(OSError, match="unreachable"):
+        tasks.store_daily_checkpoint.call()
+    assert scheduled == [True]

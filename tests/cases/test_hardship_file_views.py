@@ -59,6 +59,22 @@ def test_a_refused_publicity_shows_why_and_changes_nothing(client, officer, case
     assert case.file_stage == FileStage.APPLIED
 
 
+def test_a_too_short_publicity_is_shown_at_its_end_date(client, officer, case):
+    visit(case, officer, kind="home")
+    client.force_login(officer)
+    today = timezone.localdate()
+
+    response = client.post(
+        reverse("cases:file_publicity", args=[case.pk]),
+        {"starts_on": today, "ends_on": today + _days(1)},
+    )
+
+    assert response.status_code == 400
+    assert "不少于" in " ".join(response.context["form"].errors["ends_on"])
+    case.refresh_from_db()
+    assert case.file_stage == FileStage.APPLIED
+
+
 def test_the_leader_approves_from_the_case_page(client, officer, leader, union_a):
     case = publicised(person_in(union_a), officer)
     client.force_login(leader)

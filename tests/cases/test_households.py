@@ -195,3 +195,17 @@ def test_an_expense_must_be_positive_and_its_removal_explained(case, officer):
     remove_rigid_expense(expense, by=officer, reason="已搬入公租房")
 
     assert not RigidExpense.objects.exists()
+
+
+def test_removing_what_a_colleague_just_removed_is_told_not_a_crash(case, officer):
+    """Two officers remove the same line at once: the second one waits on the case lock and
+    then finds it gone."""
+    member = add_child(case, officer)
+    expense = add_rigid_expense(case, by=officer, kind="rent", monthly_amount="600")
+    remove_household_member(member, by=officer, reason="已迁出")
+    remove_rigid_expense(expense, by=officer, reason="已搬家")
+
+    with pytest.raises(CaseStateError, match="已被移除"):
+        remove_household_member(member, by=officer, reason="已迁出")
+    with pytest.raises(CaseStateError, match="已被删除"):
+        remove_rigid_expense(expense, by=officer, reason="已搬家")

@@ -269,3 +269,29 @@ def test_withdrawing_a_junk_allocation_id_is_not_found_and_changes_nothing(
     url = reverse("payments:campaign_allocations", args=[campaign.pk])
     assert client.post(url, {"action": "remove", "allocation": bad}).status_code == 404
     assert Allocation.objects.count() == 1
+
+
+def test_the_allocation_page_runs_a_fixed_number_of_queries_whatever_the_number_of_unions(
+    client,
+    campaign,
+    federation,
+    union_a,
+    officer,
+    finance,
+    administrator,
+    django_assert_num_queries,
+):
+    allocate(campaign, union_a, administrator, "3000", places=4)
+    services.approve_payment(submitted(campaign, union_a, officer), by=finance)
+    client.force_login(administrator)
+    url = reverse("payments:campaign_allocations", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for n in range(3):
+        other = OrganisationFactory(code=f"X{n}", name=f"新增工会{n}", parent=federation)
+        allocate(campaign, other, administrator, "100")
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 4
+    assert response.context["allocated"] == Decimal("3300.00")

@@ -5,6 +5,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jobs.models import Job, JobStatus
@@ -177,3 +179,21 @@ def test_the_skipped_list_neutralises_a_name_a_spreadsheet_would_run(
     assert job.status == JobStatus.DONE, job.message
     rows = list(csv.reader(io.StringIO(job.result_file.read().decode("utf-8-sig"))))
     assert rows[1][0] == "'=HYPERLINK(1)"
+
+
+def test_the_preview_page_runs_a_fixed_number_of_queries_whatever_the_number_of_people(
+    client, people, campaign, union_a, officer, administrator, django_assert_num_queries
+):
+    services.allocate_campaign(campaign, union_a, by=administrator, amount="3000", places=6)
+    client.force_login(officer)
+    url = reverse("payments:campaign_enrol", args=[campaign.pk])
+    client.get(url, {"category": "hardship"})
+    with CaptureQueriesContext(connection) as before:
+        client.get(url, {"category": "hardship"})
+    for n in range(4):
+        verified_case(union_a, officer, name=f"新增{n}")
+        CaseFactory(person=PersonFactory(organisation=union_a), opened_by=officer, file_stage="")
+    with django_assert_num_queries(len(before.captured_queries)):
+        response = client.get(url, {"category": "hardship"})
+    preview = response.context["preview"]
+    assert (len(preview.included), len(preview.skipped)) == (5 + 4, 2 + 4)

@@ -124,3 +124,20 @@ def test_a_cell_that_is_no_amount_or_too_many_places_is_named_and_nothing_is_wri
     result = import_allocations(table(("EDU01", amount, places)), campaign, by=administrator)
     assert [(e.row, e.column) for e in result.errors] == [(2, column)]
     assert not Allocation.objects.exists()
+
+
+def test_a_table_that_lowers_a_union_below_what_is_approved_is_refused(
+    campaign, union_a, officer, finance, administrator
+):
+    from payments.transfers.allocations import import_allocations
+    from tests.payments.factories import case_in
+
+    services.allocate_campaign(campaign, union_a, by=administrator, amount="3000", places=3)
+    payment = services.draft_payment(
+        case_in(union_a, officer=officer), campaign, by=officer, amount="800", justification="重病"
+    )
+    services.approve_payment(services.submit_payment(payment, by=officer), by=finance)
+    result = import_allocations(table(("EDU01", 799, 3)), campaign, by=administrator)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "单位")]
+    assert "不能低于已审批" in result.errors[0].message
+    assert Allocation.objects.get().amount == Decimal("3000.00")
