@@ -33,7 +33,8 @@ class RecordHistoryView(ApiViewMixin, generics.ListAPIView):
         if not can_view_audit(user):
             raise exceptions.PermissionDenied(_("只有审计人员可以查看变更历史。"))
         label, object_id = self.kwargs["label"], self.kwargs["object_id"]
-        if label not in tracked_models():
+        # A NUL cannot be stored in a PostgreSQL text column, so no record has one: 404, not 500.
+        if label not in tracked_models() or "\x00" in object_id:
             raise exceptions.NotFound(_("未找到，或不在您的管理范围内。"))
         entries = entries_visible_to(user).filter(model=label, object_id=object_id)
         if not entries.exists():

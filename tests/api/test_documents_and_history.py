@@ -141,3 +141,10 @@ def test_a_campaigns_allocations_with_the_pages_figures_and_scope(
     assert by_union[union_a.pk]["places_left"] == 4
     own = token_client(officer).get(f"/api/v1/campaigns/{campaign.pk}/allocations/").json()
     assert [row["organisation"] for row in own] == [union_a.pk]
+
+
+def test_a_history_address_with_a_nul_character_is_not_found(auditor, officer, walk):
+    """PostgreSQL refuses NUL in a text parameter; the answer must still be a 404."""
+    payment = walk("draft")
+    client = token_client(auditor)
+    assert client.get(f"/api/v1/history/payments.payment/{payment.pk}%00/").status_code == 404
