@@ -56,15 +56,6 @@ def sessions_visible_to(user) -> QuerySet[Session]:
     )
 
 
-def _scoped(qs: QuerySet, user) -> QuerySet:
-    prefix = scope_path(user)
-    if prefix is None:
-        return qs.none()
-    if prefix == "":
-        return qs
-    return qs.filter(organisation__path__startswith=prefix)
-
-
 def quotas_visible_to(user) -> QuerySet[Quota]:
     """A union's quota is seen by the union and above; the runner sees every quota."""
     prefix = scope_path(user)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,7 @@ from .forms import (
     ReasonForm,
     SessionForm,
 )
-from .models import SEATED_STATUSES, Nomination, NominationStatus
+from .models import Nomination, NominationStatus
 
 PAGE_SIZE = 50
 
@@ -48,10 +49,8 @@ def _page(request, queryset):
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -180,7 +179,7 @@ def session_detail(request, pk: int):
         .filter(session=session)
         .order_by("organisation__path", "person__name", "id")
     )
-    seated = session.nominations.filter(status__in=SEATED_STATUSES).count()
+    seated = services.seated_count(session)
     open_for_nomination = timezone.localdate() <= session.registration_deadline
     return render(
         request,
@@ -366,30 +365,27 @@ def roster_xlsx(request, pk: int):
     )
 
 
-@login_required
-def roster_pdf(request, pk: int):
+def _session_pdf(request, pk: int, print_document) -> HttpResponse:
+    """The session's roster or notices as a PDF; a refusal goes back to the session page."""
     session = _printable_session(request, pk)
     try:
-        printed = documents.print_roster(
+        printed = print_document(
             session, selectors.roster_of(request.user, session), by=request.user, request=request
         )
     except RuleViolation as exc:
         messages.error(request, exc.message)
         return redirect(session)
     return _download(printed.content, printed.filename, "application/pdf")
+
+
+@login_required
+def roster_pdf(request, pk: int):
+    return _session_pdf(request, pk, documents.print_roster)
 
 
 @login_required
 def session_notices(request, pk: int):
-    session = _printable_session(request, pk)
-    try:
-        printed = documents.print_notices(
-            session, selectors.roster_of(request.user, session), by=request.user, request=request
-        )
-    except RuleViolation as exc:
-        messages.error(request, exc.message)
-        return redirect(session)
-    return _download(printed.content, printed.filename, "application/pdf")
+    return _session_pdf(request, pk, documents.print_notices)
 
 
 @login_required

@@ -12,7 +12,7 @@ from .nominations import (
     record_attendance,
     reject_nomination,
 )
-from .setup import add_session, create_programme, set_quota, total_capacity
+from .setup import add_session, create_programme, seated_count, set_quota, total_capacity
 
 __all__ = [
     "add_session",
@@ -27,6 +27,7 @@ __all__ = [
     "quota_for",
     "record_attendance",
     "reject_nomination",
+    "seated_count",
     "set_quota",
     "total_capacity",
 ]

@@ -38,7 +38,6 @@ from ..exceptions import (
 )
 from ..models import (
     LIVE_STATUSES,
-    SEATED_STATUSES,
     Nomination,
     NominationStatus,
     Programme,
@@ -58,6 +57,7 @@ from .common import (
     save_changed,
     save_new,
 )
+from .setup import seated_count
 
 # Nominations that keep a person busy: for overlapping dates and for the repeat window.
 BUSY_STATUSES = (
@@ -277,8 +277,7 @@ def approve_nomination(nomination: Nomination, *, by) -> Nomination:
     current = lock_nomination(nomination.pk)
     _require_decider(current, by, programme)
     _require_state(current, NominationStatus.NOMINATED)
-    seated = session.nominations.filter(status__in=SEATED_STATUSES).count()
-    if seated >= session.capacity:
+    if seated_count(session) >= session.capacity:
         raise CapacityExceeded(
             _("批次 %(session)s 的 %(capacity)d 个名额已满，不能再批准。")
             % {"session": session, "capacity": session.capacity}

@@ -155,3 +155,24 @@ def test_a_year_already_reviewed_or_pending_is_refused(filed, officer):
         record_review(filed, by=officer, year=this_year(), outcome="keep")
     with pytest.raises(InvalidCaseData):
         record_review(filed, by=officer, year=this_year() - 1, outcome="keep")
+
+
+def test_the_review_approval_page_is_404_outside_scope_and_403_for_other_roles(
+    client, filed, officer, finance, union_b
+):
+    from django.urls import reverse
+
+    from accounts.roles import Role
+    from tests.factories import make_user
+
+    visit(filed, officer, kind="home")
+    review = record_review(filed, by=officer, year=this_year(), outcome="keep")
+    url = reverse("cases:review_approve", args=[review.pk])
+
+    client.force_login(make_user(Role.LEADER, union_b))
+    assert client.post(url, {"opinion": ""}).status_code == 404
+    client.force_login(finance)
+    assert client.post(url, {"opinion": ""}).status_code == 403
+
+    review.refresh_from_db()
+    assert not review.is_approved

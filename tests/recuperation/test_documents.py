@@ -86,3 +86,16 @@ def test_home_page_offers_recuperation_to_the_officer(client, officer):
     client.force_login(officer)
     page = client.get(reverse("home"), follow=True).content.decode()
     assert reverse("recuperation:programme_list") in page
+
+
+def test_session_notices_print_the_approved_and_name_the_file(client, finance, nominated, approver):
+    client.force_login(finance)
+    url = reverse("recuperation:session_notices", args=[nominated.session_id])
+    refused = client.get(url, follow=True)
+    assert "没有可打印的通知书" in refused.content.decode()
+    _approved(nominated, approver)
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename")
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "李护士" in text
