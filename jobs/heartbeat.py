@@ -36,6 +36,7 @@ class Heartbeat(threading.Thread):
         self._stopped = threading.Event()
 
     def start(self) -> None:
+        recover_lost_jobs(restarting=self.worker_id)
         beat(self.worker_id)
         super().start()
 

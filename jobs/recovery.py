@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 LOST_EXCEPTION = "jobs.recovery.WorkerLost"
 
 
-def recover_lost_jobs() -> list[Job]:
-    """Requeue or fail the jobs of dead workers; returns the jobs it changed."""
+def recover_lost_jobs(*, restarting: str = "") -> list[Job]:
+    """Requeue or fail the jobs of dead workers; returns the jobs it changed. `restarting` is
+    the id a starting worker takes: systemd restarts a crashed worker under the same id within
+    seconds, before its heartbeat goes stale, and what still runs under it was cut off."""
     cutoff = timezone.now() - timedelta(seconds=settings.RELIEF_WORKER_STALE_SECONDS)
     changed: list[Job] = []
     with transaction.atomic():
@@ -36,7 +38,7 @@ def recover_lost_jobs() -> list[Job]:
             WorkerHeartbeat.objects.select_for_update(skip_locked=True)
             .filter(beat_at__lt=cutoff)
             .values_list("worker_id", flat=True)
-        )
+        ) | ({restarting} if restarting else set())
         if not dead:
             return changed
         for job in Job.objects.select_for_update().filter(

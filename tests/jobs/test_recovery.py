@@ -133,3 +133,18 @@ def test_a_worker_beats_when_it_starts_and_removes_its_row_when_it_stops():
     assert row.beat_at <= timezone.now()
     heartbeat.stop()
     assert not WorkerHeartbeat.objects.filter(worker_id="w-clean").exists()
+
+
+def test_a_worker_restarted_under_its_old_id_recovers_the_job_the_crashed_one_left_running(
+    officer, settings, django_capture_on_commit_callbacks
+):
+    """systemd restarts a crashed relief-worker@1 within seconds under the same --worker-id,
+    before its heartbeat goes stale: the job the dead process held must not stay "running"."""
+    settings.RELIEF_WORKER_STALE_SECONDS = 60
+    job = _running(officer, worker="host-1", silent_for=3)
+    heartbeat = Heartbeat("host-1", interval=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        heartbeat.start()
+    heartbeat.stop()
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.DONE, 2)
