@@ -1,10 +1,12 @@
 """The token page: the secret once, last use shown, revoke; administrators manage others'."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from api.models import ApiToken
-from api.services import create_token, hash_secret
+from api.services import create_token, hash_secret, revoke_token
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +57,21 @@ def test_an_auditor_may_hold_a_token_and_still_cannot_write(client, auditor):
     client.force_login(auditor)
     client.post(reverse("api:tokens"), {"name": "审计导出", "days": 7})
     assert ApiToken.objects.filter(user=auditor).exists()
+
+
+def test_token_page_query_count_does_not_grow_with_tokens(
+    client, administrator, officer, finance, django_assert_num_queries
+):
+    create_token(owner=officer, by=administrator, name="走访小程序")
+    client.force_login(administrator)
+    url = reverse("api:tokens")
+    client.get(url)  # the first request of a session stamps its activity (accounts.sessions)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for owner in (finance, officer, administrator):
+        revoke = create_token(owner=owner, by=administrator, name="对账脚本").token
+        create_token(owner=owner, by=administrator, name="报表")
+        revoke_token(revoke, by=administrator)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert len(page.context["page"].object_list) == 7
