@@ -15,7 +15,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +44,7 @@ from ..models import (
     Quota,
     Session,
 )
+from ..selectors import programme_spending
 from .common import (
     lock_nomination,
     lock_person,
@@ -378,9 +378,7 @@ def record_attendance(
         amount = session.cost_per_person if cost is None else Decimal(cost)
         if amount < 0:
             raise BudgetExceeded(_("费用不能为负数。"))
-        spent = Nomination.objects.filter(
-            programme=programme, status=NominationStatus.ATTENDED
-        ).aggregate(total=Sum("cost"))["total"] or Decimal("0.00")
+        spent = programme_spending(programme)
         if spent + amount > programme.budget:
             raise BudgetExceeded(
                 _("项目预算 %(budget)s 元，已支出 %(spent)s 元，本次 %(amount)s 元将超出预算。")
