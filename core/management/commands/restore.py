@@ -30,6 +30,10 @@ class Command(BaseCommand):
         checkpoint = manifest.get("audit_checkpoint")
         if checkpoint and "verify_audit" in get_commands():
             # The restored history must reach the checkpoint taken with the backup, unchanged.
+            # Full: the position stored in the backup vouches for nothing after a restore.
             call_command(
-                "verify_audit", checkpoint=str(Path(source) / checkpoint), stdout=self.stdout
+                "verify_audit",
+                checkpoint=str(Path(source) / checkpoint),
+                full=True,
+                stdout=self.stdout,
             )
