@@ -172,8 +172,13 @@ class _Writer:
                         for values in batch:
                             copy.write_row(values)
         else:
-            raw.executemany(self.h_sql, [[_sqlite_value(v) for v in r] for r in self.h])
-            raw.executemany(self.e_sql, [[_sqlite_value(v) for v in r] for r in self.e])
+            for sql, batch in ((self.h_sql, self.h), (self.e_sql, self.e)):
+                # Columns whose first value needs converting (datetimes, dates, decimals).
+                columns = [n for n, v in enumerate(batch[0]) if _sqlite_value(v) is not v]
+                for values in batch:
+                    for n in columns:
+                        values[n] = _sqlite_value(values[n])
+                raw.executemany(sql, batch)
         self.h.clear()
         self.e.clear()
 
