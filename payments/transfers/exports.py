@@ -8,11 +8,11 @@ characters, or a payment reference), `organisation` (id: it and everything below
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import CaseCategory, HardshipLevel, Sector
 from cases.selectors import organisations_visible_to
 from cases.transfers.exporting import Column, ExportSpec, mask_account, mask_id
 from cases.transfers.exports import _person_q
 from core.numbers import is_id
-from cases.models import CaseCategory, HardshipLevel, Sector
 from payments.models import FundingSource, PaymentMethod, PaymentStatus
 from payments.selectors import payments_visible_to
 

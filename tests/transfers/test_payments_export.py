@@ -46,9 +46,7 @@ def test_finance_exports_every_payment_in_scope_with_full_accounts(client, finan
     assert (log.detail["rows"], log.detail["sensitive"]) == (2, True)
 
 
-def test_the_export_names_category_tier_sector_funding_source_and_union(
-    client, finance, payments
-):
+def test_the_export_names_category_tier_sector_funding_source_and_union(client, finance, payments):
     client.force_login(finance)
     rows = csv_rows(client.get(reverse("payments:export", args=["csv"])))
     header = rows[0]
