@@ -34,13 +34,13 @@ LEDGER_HEADERS = (
     ("凭证号", 14),
     ("活动", 22),
     ("姓名", 10),
-    ("类别", 18),
+    ("类别", 24),
     ("方式", 10),
     ("金额/物品（元）", 13),
     ("经费来源", 16),
     ("经办人", 10),
     ("审批人", 14),
-    ("备注", 16),
+    ("备注", 22),
 )
 LEDGER_AMOUNT_COLUMN = 8
 
@@ -88,7 +88,7 @@ def _box(sheet: Worksheet, row: int, width: int, amount_column: int, *, bold=Fal
     for column in range(1, width + 1):
         cell = sheet.cell(row=row, column=column)
         cell.border = BOX
-        cell.alignment = RIGHT if column == amount_column else LEFT
+        cell.alignment = RIGHT if column == amount_column else CENTRE if column == 1 else LEFT
         if bold:
             cell.font = Font(bold=True)
     sheet.cell(row=row, column=amount_column).number_format = MONEY
@@ -155,6 +155,7 @@ def ledger_xlsx(
         )
         row = sheet.max_row
         _box(sheet, row, width, LEDGER_AMOUNT_COLUMN)
+        sheet.row_dimensions[row].height = 30  # two lines of a wrapped category or note
         sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
     column = get_column_letter(LEDGER_AMOUNT_COLUMN)
     first, last = header + 1, sheet.max_row
