@@ -65,10 +65,10 @@ def allocations_with_committed(
         .annotate(total=Sum("amount"), count=Count("id"))
     )
     for campaign_id, path, total, count in rows:
-        allocation = covering_allocation(by_campaign[campaign_id], path)
-        if allocation is not None:
-            money, places = sums[allocation.pk]
-            sums[allocation.pk] = (money + _cents(total), places + count)
+        covering = covering_allocation(by_campaign[campaign_id], path)
+        if covering is not None:
+            money, places = sums[covering.pk]
+            sums[covering.pk] = (money + _cents(total), places + count)
     return by_campaign, sums
 
 

@@ -143,8 +143,8 @@ def _write(granted: list[tuple[Approval, list[str]]], by) -> None:
     by_fields: dict[tuple[str, ...], list[Payment]] = {}
     for a, fields in granted:
         by_fields.setdefault(tuple(fields), []).append(a.payment)
-    for fields, objs in by_fields.items():
-        bulk_update_with_history(objs, Payment, fields=list(fields), batch_size=500)
+    for names, objs in by_fields.items():
+        bulk_update_with_history(objs, Payment, fields=list(names), batch_size=500)
 
 
 def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome]:
