@@ -7,6 +7,7 @@ from .cases import (
     HardshipCause,
     HardshipLevel,
 )
+from .occasions import Audience, Concern, OccasionDate, OccasionDay, PlannedVisit
 from .households import (
     ExpenseKind,
     Health,
@@ -24,6 +25,11 @@ from .visits import Attachment, Visit, VisitKind
 
 __all__ = [
     "Attachment",
+    "Audience",
+    "Concern",
+    "OccasionDate",
+    "OccasionDay",
+    "PlannedVisit",
     "Case",
     "CaseCategory",
     "CaseReview",
