@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.roles import Role
-
 from notifications.models import NotificationKind
 from notifications.services import notify
 

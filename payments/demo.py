@@ -382,6 +382,4 @@ def seed_season(ctx: DemoContext) -> None:
                 services.approve_payment(payment, by=finance)
     ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
     reminders = sum(notify_due_casework(ctx.today))
-    ctx.say(
-        f"payments: {name} allocated to {len(unions)} unions; {reminders} casework reminders"
-    )
+    ctx.say(f"payments: {name} allocated to {len(unions)} unions; {reminders} casework reminders")

@@ -7,7 +7,6 @@ from .cases import (
     HardshipCause,
     HardshipLevel,
 )
-from .occasions import Audience, Concern, OccasionDate, OccasionDay, PlannedVisit
 from .households import (
     ExpenseKind,
     Health,
@@ -17,6 +16,7 @@ from .households import (
     Relation,
     RigidExpense,
 )
+from .occasions import Audience, Concern, OccasionDate, OccasionDay, PlannedVisit
 from .organisations import Organisation, Sector
 from .people import EmploymentStatus, Gender, Person
 from .povertylines import PovertyLine

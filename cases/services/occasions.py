@@ -153,7 +153,7 @@ def occurrences_between(
         "occasion_id", "date"
     ):
         lunar.setdefault(occasion_id, []).append(date)
-    found = []
+    found: list[tuple[OccasionDay, datetime.date]] = []
     for occasion in OccasionDay.objects.filter(is_active=True).select_related("organisation"):
         if occasion.is_lunar:
             dates = lunar.get(occasion.pk, [])
