@@ -38,7 +38,7 @@ def entry_text(
 
 
 def join_entry_text(
-    entry_values: list[str],
+    entry_values: list[str] | tuple[str, ...],
     columns_id: object,
     key_id: str | None,
     named_values: list[str],

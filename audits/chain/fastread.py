@@ -70,7 +70,7 @@ def _column(field: models.Field, model) -> tuple[str, Callable[[Any], str] | Non
     already gives the canonical text. NULL becomes the text of `canonical(None)` (a digest does
     not tell the two apart either)."""
     kind = field.get_internal_type()
-    name = connection.ops.quote_name(field.column)
+    name = connection.ops.quote_name(str(field.column))
     sqlite = connection.vendor == "sqlite"
     if kind in _TEXT and not field.get_db_converters(connection):
         return f"COALESCE({name}, '{NULL}')", None
@@ -100,14 +100,14 @@ class CanonicalReader:
         self.select = ", ".join(expression for expression, _f in selected)
         self.convert = [(n, f) for n, (_e, f) in enumerate(selected) if f is not None]
 
-    def rows(self, where: str = "", params: tuple = ()) -> list[tuple[str, ...]]:
+    def rows(self, where: str = "", params: tuple = ()) -> list[Any]:
         """Every row matching `where` (for small, known sets)."""
         sql = f"SELECT {self.select} FROM {self.table}"  # noqa: S608 — our own table
         return self._convert(_fetch(sql + (f" WHERE {where}" if where else ""), params))
 
     def chunks(
         self, order: str, *, after: int | None = None, where: str = "", params: tuple = ()
-    ) -> Iterator[list[tuple[str, ...]]]:
+    ) -> Iterator[list[Any]]:
         """Chunks of rows in `order` (an integer column), each with the raw order value first."""
         column = connection.ops.quote_name(order)
         conditions = [where] if where else []

@@ -1,9 +1,9 @@
 """Recomputing everything: row digests, entries against history rows, both chains, and drift
 of the live rows from their history."""
 
-import hashlib
 import hmac
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 
 from django.db.models import Min, Q
 
@@ -34,19 +34,16 @@ class _Keys:
         return self.ring.get(kid) if kid else self.current
 
     def mac(self, kid: str) -> Callable[[str], str] | None:
-        """The MAC function of key `kid` (None: not configured), its key schedule computed once:
-        copying a keyed HMAC is cheaper than keying a new one per row."""
+        """The MAC function of key `kid` (None: not configured): `hmac.digest`, OpenSSL's one-shot
+        HMAC, several times cheaper per row than an `hmac.new` object."""
         if kid not in self.macs:
             key = self.get(kid)
             if key is None:
                 self.macs[kid] = None
             else:
-                keyed = hmac.new(key, digestmod=hashlib.sha256)
 
-                def mac(text: str, keyed=keyed) -> str:
-                    h = keyed.copy()
-                    h.update(text.encode())
-                    return h.hexdigest()
+                def mac(text: str, key: bytes = key) -> str:
+                    return hmac.digest(key, text.encode(), "sha256").hex()
 
                 self.macs[kid] = mac
         return self.macs[kid]
@@ -117,25 +114,28 @@ class _RowCheck:
         index = _row_reader(tracked).index
         at = {name: n + 1 for name, n in index.items()}  # +1: the raw history_id comes first
         self.at = at
-        self.same = [
-            (_E["object_id"], at[tracked.pk_attname]),
-            (_E["kind"], at["history_type"]),
-            (_E["at"], at["history_date"]),
-            (_E["user_id"], at["history_user_id"]),
-        ]
+        # The entry's copies of the row's identity, compared as tuples (itemgetter: in C).
+        self.entry_same = itemgetter(_E["object_id"], _E["kind"], _E["at"], _E["user_id"])
+        self.row_same = itemgetter(
+            at[tracked.pk_attname], at["history_type"], at["history_date"], at["history_user_id"]
+        )
         self.reason = at["history_change_reason"]
-        self.entry_fields = [_E[name] for name in ENTRY_FIELDS]
-        self.layouts: dict[str, tuple | None] = {NULL: self._layout(tracked.columns)}
-        for pk, names in HistoryColumns.objects.filter(model=tracked.label).values_list(
+        self.entry_fields = itemgetter(*(_E[name] for name in ENTRY_FIELDS))
+        # columns_id → [("name=", row index)], or the names (a tuple) when some are gone.
+        self.layouts: dict[str, list | tuple] = {NULL: self._layout(tracked.columns)}
+        for pk, columns in HistoryColumns.objects.filter(model=tracked.label).values_list(
             "pk", "columns"
         ):
-            names = names.split(",")
+            names = columns.split(",")
             self.layouts[str(pk)] = (
                 self._layout(names) if set(names) <= index.keys() else tuple(names)
             )
 
     def _layout(self, names) -> list:
-        return [(name + "=", self.at[name]) for name in names]
+        """["name=value", …] of a row in one `str.format` call (a format string per layout)."""
+        if not names:
+            return []
+        return [SEP.join(f"{name}={{{self.at[name]}}}" for name in names)]
 
     def problems(self, batch: list[tuple[tuple, tuple]]) -> Iterator[Problem]:
         tracked, keys = self.tracked, self.keys
@@ -156,16 +156,16 @@ class _RowCheck:
             elif isinstance(layout, tuple):
                 missing = ", ".join(sorted(set(layout) - self.at.keys()))
                 problem = f"历史表已没有当时记录的字段：{missing}"
-            elif any(entry[e] != row[r] for e, r in self.same) or entry[_E["reason"]] != (
+            elif self.entry_same(entry) != self.row_same(row) or entry[_E["reason"]] != (
                 "" if reason == NULL else reason
             ):
                 problem = "历史记录与变更索引不一致（记录被改动）"
             else:
                 text = join_entry_text(
-                    [entry[n] for n in self.entry_fields],
+                    self.entry_fields(entry),
                     None if columns_id == NULL else columns_id,
                     entry[_E_KEY],
-                    [prefix + row[n] for prefix, n in layout],
+                    [template.format(*row) for template in layout],
                     m2m.get(row[0], []),
                 )
                 if entry[_E_DIGEST] != mac(text):

@@ -35,6 +35,12 @@ class Command(BaseCommand):
             "verified position.",
         )
         parser.add_argument(
+            "--no-record",
+            action="store_true",
+            help="Do not move the last verified position after a clean run (a read-only check, "
+            "as after a restore).",
+        )
+        parser.add_argument(
             "--checkpoint",
             help="A checkpoint file (audit_checkpoint --out): the chains must reach it unchanged.",
         )
@@ -43,7 +49,14 @@ class Command(BaseCommand):
         )
 
     def handle(  # noqa: C901 — one linear procedure: read, seal, plan, verify, report
-        self, *args, no_seal=False, full=False, max_problems=20, checkpoint=None, **options
+        self,
+        *args,
+        no_seal=False,
+        full=False,
+        no_record=False,
+        max_problems=20,
+        checkpoint=None,
+        **options,
     ):
         started = time.monotonic()
         expected = None
@@ -84,5 +97,6 @@ class Command(BaseCommand):
                 f"audit trail NOT intact: {len(problems)} problem(s) shown ({elapsed:.1f}s)",
                 returncode=1,
             )
-        position.record(reached)
+        if not no_record:
+            position.record(reached)
         self.stdout.write(self.style.SUCCESS(f"audit trail intact ({elapsed:.1f}s)"))
