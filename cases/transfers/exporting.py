@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.access import AccessAction, log_access
 from core.formatting import mask, neutralise
+from core.search import is_full_id, search_params
 
 CHUNK = 2_000
 # Above this many rows an XLSX export is written by a background job.
@@ -154,9 +155,9 @@ def attachment(response, filename: str):
 
 
 def export_filters(spec: ExportSpec, params) -> dict[str, str]:
-    """The filters an export ran with, as the access log records them."""
+    """The filters an export ran with, as the access log records them (a full ID masked)."""
     return {
-        k: ",".join(values)
+        k: ",".join(mask(v) if is_full_id(v) else v for v in values)
         for k in spec.filter_names
         if (values := [v for v in params.getlist(k) if v])
     }
@@ -200,7 +201,8 @@ def export_response(
 
     user = request.user
     reveal = reveal and may_reveal(user)
-    qs = spec.queryset(user, request.GET)
+    params = search_params(request)
+    qs = spec.queryset(user, params)
     count = qs.count()
     log_export(
         user=user,
@@ -208,7 +210,7 @@ def export_response(
         fmt=fmt,
         rows=count,
         reveal=reveal,
-        params=request.GET,
+        params=params,
         request=request,
         reason=reason,
     )
@@ -224,7 +226,7 @@ def export_response(
             by=user,
             params={
                 "kind": spec.kind,
-                "query": request.GET.urlencode(),
+                "query": params.urlencode(),
                 "reveal": reveal,
                 "language": get_language(),
             },

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from core.search import search_params
+
 from .exporting import ExportSpec, export_filters, export_response, may_reveal
 
 
@@ -43,7 +45,8 @@ def full_export(request, spec: ExportSpec, fmt: str, *, job_kind: str, masked_ur
             reveal=True,
             reason=form.cleaned_data["reason"].strip(),
         )
-    rows = spec.queryset(request.user, request.GET).count()
+    params = search_params(request)
+    rows = spec.queryset(request.user, params).count()
     return render(
         request,
         "cases/transfers/full_export.html",
@@ -52,7 +55,7 @@ def full_export(request, spec: ExportSpec, fmt: str, *, job_kind: str, masked_ur
             "spec": spec,
             "fmt": fmt.upper(),
             "rows": rows,
-            "filters": export_filters(spec, request.GET),
+            "filters": export_filters(spec, params),
             "masked_url": masked_url,
         },
         status=400 if form.is_bound else 200,

@@ -4,15 +4,15 @@ run with `cases.transfers.flow.PEOPLE_IMPORT`)."""
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from cases.jobs import EXPORT_KIND
 from accounts.middleware import auditor_may_post
+from cases.jobs import EXPORT_KIND
 from cases.transfers.exporting import (
     XLSX_TYPE,
     attachment,

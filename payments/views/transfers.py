@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.middleware import auditor_may_post
-
 from cases.transfers.exporting import export_response
 from cases.transfers.full_export import full_export
 from payments.jobs import EXPORT_KIND
