@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "payments",
     "letters",
     "recuperation",
+    "figures",
     "audits",
     "rest_framework",
     "drf_spectacular",
