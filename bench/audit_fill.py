@@ -164,6 +164,8 @@ class _Writer:
             self.flush()
 
     def flush(self):
+        if not self.h:
+            return
         raw = connection.connection
         if self.postgres:
             with raw.cursor() as cursor:
