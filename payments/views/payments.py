@@ -59,6 +59,7 @@ def payment_create(request):
                 method=data["method"],
                 purpose=data["purpose"],
                 justification=data["justification"],
+                assistance_item=data["assistance_item"],
             )
         except RuleViolation as exc:
             form.add_error(None, exc.message)
