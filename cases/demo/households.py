@@ -127,7 +127,7 @@ def _pending_reviews(files: list[Case], officer, today: datetime.date) -> int:
         visit = visits.get(case.pk)
         if visit is None or (case.last_verified_on and visit.visit_date < case.last_verified_on):
             continue
-        figures = file_figures(case, today.year)
+        figures = file_figures(case, today)
         reviews.append(
             CaseReview(
                 case=case,
@@ -138,6 +138,7 @@ def _pending_reviews(files: list[Case], officer, today: datetime.date) -> int:
                 rigid_expenses=figures.rigid_expenses,
                 line=figures.line,
                 suggested_level=figures.suggested_level,
+                tier_basis=figures.as_basis(),
                 previous_level=case.hardship_level,
                 decided_level=case.hardship_level,
                 outcome=ReviewOutcome.KEEP,

@@ -10,6 +10,7 @@ one household one file), `reviews` (年度复核), `people`;
 
 from .attachments import *  # noqa: F403
 from .eligibility import *  # noqa: F403
+from .exits import *  # noqa: F403
 from .hardship_file import *  # noqa: F403
 from .households import *  # noqa: F403
 from .lifecycle import *  # noqa: F403

@@ -1,8 +1,9 @@
 """Approving payments: the one place where every approval rule lives.
 
 `approve_payment` (one payment) runs the checks of `APPROVAL_CHECKS` in order on the locked
-payment: role and scope → four-eyes → state → the approver's level → budget → annual cap →
-the hardship file (in file, reviewed for the year). Each
+payment: role and scope → four-eyes → state → the approver's level → the upper-level ceiling →
+budget → allocation → annual cap → the hardship file (in file, reviewed for the year) → the
+household's cap for the item (`household_caps`). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
 one more such function added to `APPROVAL_CHECKS` — the bulk approval calls `approve_payment`
@@ -11,7 +12,8 @@ from `ApprovalTotals` (add a method there), which reads each sum at most once pe
 
 Locks, always in this order so two approvals never deadlock: the campaign row, the payment
 row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
-in different campaigns serialise on the person).
+in different campaigns serialise on the person), then the household's hardship file row (the
+household cap spans its members).
 """
 
 import datetime
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.selectors import scope_path
+from cases.services.eligibility import policy_for
 
 from .. import notices, permissions
 from ..exceptions import (
@@ -37,6 +40,7 @@ from ..exceptions import (
     InvalidTransition,
     NotPermitted,
     OutOfScope,
+    UpperLevelApprovalRequired,
 )
 from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
@@ -49,6 +53,7 @@ from .common import (
     save_changed,
 )
 from .hardship_files import FileState, file_states, raise_unless_current
+from .household_caps import household_allowance, raise_if_over_household_cap
 from .payee import take_payee_snapshot
 
 
@@ -233,6 +238,37 @@ def check_hardship_file(a: Approval, totals: ApprovalTotals) -> None:
     raise_unless_current(totals.file_state(a.payment, today), today)
 
 
+def check_household_cap(a: Approval, totals: ApprovalTotals) -> None:
+    """The household's yearly cap for the payment's item, across campaigns; locks the file row
+    (after the campaign, payment and person) so approvals for one household queue up."""
+    if a.second:
+        return
+    p = a.payment
+    allowance = household_allowance(
+        p.person,
+        p.assistance_item,
+        p.year,
+        on_date=timezone.localdate(),
+        exclude_pk=p.pk,
+        lock=True,
+    )
+    raise_if_over_household_cap(p, allowance)
+
+
+def check_upper_level(a: Approval, totals: ApprovalTotals) -> None:
+    """Above the federation's ceiling, the first approval comes from a union above the payment's
+    own (the scope check has already placed the approver's union on the payment's path)."""
+    p = a.payment
+    if a.second or a.by.is_superuser or a.by.organisation_id != p.organisation_id:
+        return
+    ceiling = policy_for(p.organisation).upper_approval_ceiling
+    if p.amount > ceiling:
+        raise UpperLevelApprovalRequired(
+            _("金额 %(amount)s 元高于 %(ceiling)s 元，须由上级工会审批，%(org)s 不能审批。")
+            % {"amount": p.amount, "ceiling": ceiling, "org": p.organisation.name}
+        )
+
+
 ApprovalCheck = Callable[[Approval, ApprovalTotals], None]
 
 APPROVAL_CHECKS: list[ApprovalCheck] = [
@@ -241,10 +277,12 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_state,
     check_campaign_open,
     check_level,
+    check_upper_level,
     check_budget,
     check_allocation,
     check_annual_cap,
     check_hardship_file,
+    check_household_cap,
 ]
 
 
