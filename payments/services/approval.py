@@ -86,6 +86,7 @@ class ApprovalTotals:
         self._loaded: tuple[Decimal, Decimal] | None = None
         self._allocations: list[Allocation] | None = None
         self._allocation_sums: dict[int, tuple[Decimal, int]] = {}
+        self._file_state: FileState | None = None
 
     def _load(self, payment: Payment) -> tuple[Decimal, Decimal]:
         if self._loaded is None:
@@ -122,8 +123,12 @@ class ApprovalTotals:
         return self._allocation_sums[allocation.pk]
 
     def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
-        """The hardship file of the payment's person on `on_date` (one query)."""
-        return file_states([payment.case_id], on_date)[payment.case_id]
+        """The hardship file of the payment's person on `on_date`, and whether the payment's
+        item has a household standard (one query, read when first asked)."""
+        if self._file_state is None:
+            states = file_states([payment.case_id], on_date, item=payment.assistance_item)
+            self._file_state = states[payment.case_id]
+        return self._file_state
 
 
 def require_permission(allowed: bool, message) -> None:
@@ -244,11 +249,14 @@ def check_household_cap(a: Approval, totals: ApprovalTotals) -> None:
     if a.second:
         return
     p = a.payment
+    today = timezone.localdate()
+    if not totals.file_state(p, today).item_has_standard:
+        return
     allowance = household_allowance(
         p.person,
         p.assistance_item,
         p.year,
-        on_date=timezone.localdate(),
+        on_date=today,
         exclude_pk=p.pk,
         lock=True,
     )

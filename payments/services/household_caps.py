@@ -77,7 +77,7 @@ def household_file_of(person: Person, *, lock: bool = False) -> Case | None:
     return files.select_related("person__organisation").first()
 
 
-def _household_person_ids(file: Case) -> list[int]:
+def household_person_ids(file: Case) -> list[int]:
     numbers = HouseholdMember.objects.filter(case=file).values("id_number")
     members = Person.objects.filter(id_number__in=numbers).values_list("pk", flat=True)
     return [file.person_id, *members]
@@ -133,14 +133,14 @@ def household_allowance(
         return None
     cap, basis = _cap(file, standard, on_date)
     used = Payment.objects.filter(
-        person_id__in=_household_person_ids(file),
+        person_id__in=household_person_ids(file),
         year=year,
         assistance_item=item,
         status__in=COMMITTED,
     )
     if exclude_pk is not None:
         used = used.exclude(pk=exclude_pk)
-    total = used.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    total = (used.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")).quantize(CENT)
     return Allowance(file=file, item=item, year=year, cap=cap, used=total, basis=basis)
 
 
