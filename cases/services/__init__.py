@@ -16,5 +16,6 @@ from .households import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .opening import *  # noqa: F403
 from .people import *  # noqa: F403
+from .retention import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .visits import *  # noqa: F403

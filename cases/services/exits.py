@@ -108,7 +108,7 @@ def exit_file(case: Case, *, by, exit_: bool, reason: str, note: str = "") -> Ca
 
 def pending_follow_up(case: Case) -> ExitFollowUp | None:
     """The earliest follow-up of an exited file that no visit has answered yet."""
-    if case.file_stage != FileStage.EXITED or case.exited_on is None:
+    if case.file_stage != FileStage.EXITED or case.exited_on is None or case.archived_at:
         return None
     return (
         ExitFollowUp.objects.filter(case=case, visit__isnull=True, exited_on=case.exited_on)

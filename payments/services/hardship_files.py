@@ -43,7 +43,10 @@ def file_states(case_ids, on_date: datetime.date, *, item: str = "") -> dict[int
             "pk", "category", "file_stage", "reviewed_for_year", "current", "item_has_standard"
         )
     )
-    return {pk: FileState(*row) for pk, *row in rows}
+    return {
+        pk: FileState(category, stage, reviewed, current, has_standard)
+        for pk, category, stage, reviewed, current, has_standard in rows
+    }
 
 
 def raise_unless_current(state: FileState, on_date: datetime.date) -> None:
