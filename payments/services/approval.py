@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.models import CaseCategory
 from cases.selectors import scope_path
 from cases.services.eligibility import policy_for
 
@@ -264,10 +265,12 @@ def check_household_cap(a: Approval, totals: ApprovalTotals) -> None:
 
 
 def check_upper_level(a: Approval, totals: ApprovalTotals) -> None:
-    """Above the federation's ceiling, the first approval comes from a union above the payment's
-    own (the scope check has already placed the approver's union on the payment's path)."""
+    """Above the federation's ceiling, the first approval of a hardship payment comes from a union
+    above the payment's own (the scope check has already put the approver's union on its path)."""
     p = a.payment
     if a.second or a.by.is_superuser or a.by.organisation_id != p.organisation_id:
+        return
+    if totals.file_state(p, timezone.localdate()).category != CaseCategory.HARDSHIP:
         return
     ceiling = policy_for(p.organisation).upper_approval_ceiling
     if p.amount > ceiling:

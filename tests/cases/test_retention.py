@@ -93,9 +93,7 @@ def test_a_live_file_cannot_be_archived(union_a, officer):
         archive_file(case, by=officer)
 
 
-def test_other_unions_and_roles_cannot_archive(
-    union_a, officer, officer_b, auditor, years_later
-):
+def test_other_unions_and_roles_cannot_archive(union_a, officer, officer_b, auditor, years_later):
     case = closed_file(union_a, officer)
     years_later(10)
     with pytest.raises(OutOfScope):

@@ -218,3 +218,16 @@ def test_at_the_ceiling_the_unions_own_finance_approves(walk, union_a, federatio
     services.approve_payment(payment, by=own_finance)
 
     assert payment.status == PaymentStatus.APPROVED
+
+
+def test_the_ceiling_concerns_hardship_payments_only(walk, union_a, federation):
+    HardshipPolicy.objects.create(organisation=federation, upper_approval_ceiling=Decimal("100"))
+    own_finance = make_user(Role.FINANCE, union_a)
+    condolence = CaseFactory(
+        person=PersonFactory(organisation=union_a), category="condolence", hardship_level=""
+    )
+    payment = walk("submitted", case=condolence, amount=Decimal("500.00"))
+
+    services.approve_payment(payment, by=own_finance)
+
+    assert payment.status == PaymentStatus.APPROVED
