@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, HardshipCause, HardshipLevel, Visit
 from cases.services.eligibility import file_figures
-from letters import fonts
-from letters.chinese import date_in_chinese
+from core import fonts
+from core.chinese import date_in_chinese
 from letters.models import PrintChannel, PrintKind
 from letters.services import LetterRefused, PrintOut, record_print
 from payments.models import AssistanceItem, Payment

@@ -22,8 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from . import fonts
-from .chinese import amount_in_capitals, amount_in_figures, date_in_chinese
+from core import fonts
+from core.chinese import amount_in_capitals, amount_in_figures, date_in_chinese
+
 from .defaults import DEFAULT_CASE_TEMPLATE, DEFAULT_TEMPLATE, TemplateText
 from .placeholders import substitute, to_html_paragraphs
 

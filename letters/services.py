@@ -14,12 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import fonts
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 from core.history import attribute_change
 from payments.models import Campaign, PaymentStatus
 
-from . import fonts, permissions, rendering
+from . import permissions, rendering
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from .placeholders import find_problems
 
