@@ -71,8 +71,12 @@ def household_file_of(person: Person, *, lock: bool = False) -> Case | None:
         ids = list(files.values_list("pk", flat=True)[:1])
         if not ids:
             return None
+        # Only the file's row: locking its person too could deadlock with an approval for that
+        # person, which holds the person's row and waits for this file.
         return (
-            Case.objects.select_for_update().select_related("person__organisation").get(pk=ids[0])
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person__organisation")
+            .get(pk=ids[0])
         )
     return files.select_related("person__organisation").first()
 
