@@ -56,7 +56,7 @@ from .common import (
     save_changed,
 )
 from .hardship_files import FileState, file_states, raise_unless_current
-from .household_caps import household_allowance, raise_if_over_household_cap
+from .household_caps import Allowance, household_allowance, raise_if_over_household_cap
 from .payee import take_payee_snapshot
 
 
@@ -121,6 +121,20 @@ class ApprovalTotals:
         if allocation.pk not in self._allocation_sums:
             self._allocation_sums[allocation.pk] = allocation_committed(allocation)
         return self._allocation_sums[allocation.pk]
+
+    def household(self, payment: Payment, on_date: datetime.date) -> Allowance | None:
+        """The household's allowance for the payment's item and year, its file row locked; None
+        when no household cap applies (no standard for the item: no further query)."""
+        if not self.file_state(payment, on_date).item_has_standard:
+            return None
+        return household_allowance(
+            payment.person,
+            payment.assistance_item,
+            payment.year,
+            on_date=on_date,
+            exclude_pk=payment.pk,
+            lock=True,
+        )
 
     def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
         """The hardship file of the payment's person on `on_date`, and whether the payment's
@@ -249,18 +263,7 @@ def check_household_cap(a: Approval, totals: ApprovalTotals) -> None:
     if a.second:
         return
     p = a.payment
-    today = timezone.localdate()
-    if not totals.file_state(p, today).item_has_standard:
-        return
-    allowance = household_allowance(
-        p.person,
-        p.assistance_item,
-        p.year,
-        on_date=today,
-        exclude_pk=p.pk,
-        lock=True,
-    )
-    raise_if_over_household_cap(p, allowance)
+    raise_if_over_household_cap(p, totals.household(p, timezone.localdate()))
 
 
 def check_upper_level(a: Approval, totals: ApprovalTotals) -> None:

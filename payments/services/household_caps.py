@@ -37,7 +37,13 @@ from ..selectors import COMMITTED
 
 CENT = Decimal("0.01")
 
-__all__ = ["Allowance", "household_allowance", "household_file_of", "raise_if_over_household_cap"]
+__all__ = [
+    "Allowance",
+    "household_allowance",
+    "household_file_of",
+    "items_with_standards",
+    "raise_if_over_household_cap",
+]
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ class Allowance:
     @property
     def item_label(self) -> str:
         return str(AssistanceItem(self.item).label)
+
+
+def items_with_standards() -> set[str]:
+    """The items any tier has a household standard for (one query; the bulk approval's filter)."""
+    return set(AssistanceStandard.objects.values_list("item", flat=True).distinct())
 
 
 def household_file_of(person: Person, *, lock: bool = False) -> Case | None:

@@ -231,3 +231,27 @@ def test_the_ceiling_concerns_hardship_payments_only(walk, union_a, federation):
     services.approve_payment(payment, by=own_finance)
 
     assert payment.status == PaymentStatus.APPROVED
+
+
+def test_the_bulk_approval_counts_what_it_granted_the_household_earlier_in_the_set(
+    walk, household, second_campaign, finance
+):
+    standard(value="800.00")
+    file, spouse_case = household
+    first = walk("submitted", case=file, amount=Decimal("500.00"), item="living")
+    second = walk(
+        "submitted",
+        case=spouse_case,
+        campaign=second_campaign,
+        amount=Decimal("400.00"),
+        item="living",
+    )
+    before = snapshot(second)
+
+    outcomes = services.approve_payments([first, second], by=finance)
+
+    assert outcomes[0].ok
+    assert isinstance(outcomes[1].error, HouseholdCapExceeded)
+    assert "剩余额度 300.00 元" in str(outcomes[1].error)
+    assert_unchanged(second, before)
+    assert_audit_intact()
