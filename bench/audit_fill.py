@@ -93,6 +93,8 @@ def _generate(rows: int, unions, users, first_seq: int, previous_chain: str, fir
     user_ids = [u.pk for u in users]
     for i in range(rows):
         row = _history_row(i, people, union_ids, user_ids)
+        for name in columns:  # columns added to Person since this script was written: empty
+            row.setdefault(name, None)
         history_id, person_id = row["history_id"], row["id"]
         entry = {
             "model": "cases.person",
