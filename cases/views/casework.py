@@ -43,6 +43,7 @@ from cases.services import (
     reopen_case,
     verify_case,
 )
+from cases.tier_warnings import tier_warning
 from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
@@ -88,13 +89,15 @@ def case_detail(request, pk: int):
     require(_can_read(request.user))
     case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
     can_work = can_work_cases(request.user)
+    eligibility = eligibility_of(case.person, timezone.localdate().year)
     return render(
         request,
         "cases/casework/case_detail.html",
         {
             "case": case,
             "person": case.person,
-            "eligibility": eligibility_of(case.person, timezone.localdate().year),
+            "eligibility": eligibility,
+            "tier_warning": tier_warning(case, eligibility),
             "timeline": case_timeline(case),
             "can_work": can_work,
             "verify_form": VerifyCaseForm() if can_work else None,
