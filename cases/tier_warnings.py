@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from .models import Case, CaseCategory, CaseStatus, HardshipLevel, Person
-from .services.eligibility import Eligibility, eligibility_of
+from .services.eligibility import Eligibility, file_figures
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,12 @@ def tier_warning(case: Case, eligibility: Eligibility) -> TierWarning | None:
 
 
 def tier_warnings_for(person: Person) -> list[TierWarning]:
-    """The person's live hardship cases whose suggested level their figures have moved."""
-    eligibility = eligibility_of(person, timezone.localdate().year)
-    cases = Case.objects.filter(person=person, category=CaseCategory.HARDSHIP).exclude(
-        status=CaseStatus.CLOSED
+    """The person's live hardship cases whose suggested level their file's figures have moved."""
+    today = timezone.localdate()
+    cases = (
+        Case.objects.filter(person=person, category=CaseCategory.HARDSHIP)
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("person__organisation")
+        .prefetch_related("household_members", "rigid_expenses")
     )
-    return [w for case in cases if (w := tier_warning(case, eligibility)) is not None]
+    return [w for case in cases if (w := tier_warning(case, file_figures(case, today))) is not None]
