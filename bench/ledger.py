@@ -86,7 +86,6 @@ def _payments(campaign, unions, users, count: int, offset: int) -> None:
                 category="hardship",
                 hardship_level="deep" if i % 3 else "relative",
                 organisation=p.organisation,
-                file_stage="in_file",
                 opened_by=officer,
             )
             for i, p in enumerate(people)
