@@ -252,9 +252,9 @@ def run_approval_checks(a: Approval, totals: ApprovalTotals) -> None:
         check(a, totals)
 
 
-def grant_approval(a: Approval) -> list[str]:
+def grant_approval(a: Approval, now: datetime.datetime | None = None) -> list[str]:
     """Set the approved state on the locked payment; returns the fields changed."""
-    p, now = a.payment, timezone.now()
+    p, now = a.payment, now or timezone.now()
     if a.second:
         p.status = PaymentStatus.SECOND_APPROVED
         p.second_approved_by = a.by

@@ -34,16 +34,17 @@ def payments(federation, union_a, union_b, administrator):
     return campaign, pay_a, pay_b
 
 
-def test_finance_exports_every_payment_in_scope_with_full_accounts(client, finance, payments):
+def test_finance_exports_every_payment_in_scope_with_masked_accounts(client, finance, payments):
     client.force_login(finance)
     rows = csv_rows(client.get(reverse("payments:export", args=["csv"])))
     assert rows[0][:5] == ["付款编号", "姓名", "身份证号", "单位代码", "单位"]
     assert {r[0] for r in rows[1:]} == {payments[1].reference, payments[2].reference}
     row_a = next(r for r in rows if r[0] == payments[1].reference)
-    assert "6222020000009876" in row_a and "'=cmd|x" in row_a and "草稿" in row_a
+    assert "6222********9876" in row_a and "'=cmd|x" in row_a and "草稿" in row_a
+    assert "6222020000009876" not in row_a
     log = AccessLog.objects.get(action=AccessAction.EXPORT)
     assert log.object_type == "payments.payment"
-    assert (log.detail["rows"], log.detail["sensitive"]) == (2, True)
+    assert (log.detail["rows"], log.detail["sensitive"]) == (2, False)
 
 
 def test_the_export_names_category_tier_sector_funding_source_and_union(client, finance, payments):
