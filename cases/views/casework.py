@@ -44,6 +44,7 @@ from cases.services import (
     reopen_case,
     verify_case,
 )
+from cases.tier_warnings import tier_warning
 from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
@@ -89,17 +90,20 @@ def case_detail(request, pk: int):
     require(_can_read(request.user))
     case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
     can_work = can_work_cases(request.user)
+    today = timezone.localdate()
+    eligibility = (
+        file_figures(case, today)
+        if case.category == CaseCategory.HARDSHIP
+        else eligibility_of(case.person, today)
+    )
     return render(
         request,
         "cases/casework/case_detail.html",
         {
             "case": case,
             "person": case.person,
-            "eligibility": (
-                file_figures(case, timezone.localdate())
-                if case.category == CaseCategory.HARDSHIP
-                else eligibility_of(case.person, timezone.localdate())
-            ),
+            "eligibility": eligibility,
+            "tier_warning": tier_warning(case, eligibility),
             "timeline": case_timeline(case),
             "can_work": can_work,
             "verify_form": VerifyCaseForm() if can_work else None,
