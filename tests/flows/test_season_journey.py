@@ -40,8 +40,8 @@ def test_a_warmth_season_from_allocation_to_the_digest(  # noqa: PLR0915 - one j
     union_b,
     administrator,
     finance,
-    smtp,
-    django_capture_on_commit_callbacks,  # noqa: F811,E501
+    smtp,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
 ):
     officer = make_user(Role.CASE_OFFICER, union_a, username="season_o", email="o@example.org")
     leader = make_user(Role.LEADER, federation, username="season_l", email="l@example.org")
