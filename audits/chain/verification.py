@@ -200,21 +200,26 @@ def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Itera
         yield from check.problems(pending)
 
 
-def _new_entries(since: Position | None) -> Q:
-    """Entries a run from `since` has not seen: sealed after it, or not sealed yet."""
+def _new_entries(since: Position | None) -> list[Q]:
+    """Entries a run from `since` has not seen: sealed after it, or not sealed yet. Two filters,
+    queried apart: each has its index (chain_seq's, and the unsealed partial index), while their
+    OR would scan the whole entry table."""
     if since is None:
-        return Q()
-    return Q(chain_seq__gt=since.change_seq) | Q(chain_seq__isnull=True)
+        return [Q()]
+    return [Q(chain_seq__gt=since.change_seq), Q(chain_seq__isnull=True)]
 
 
 def _orphan_entries(since: Position | None) -> Iterator[Problem]:
     """Entries naming a model that no longer keeps history (or a forged model label)."""
     known = set(tracked_models())
-    entries = ChangeEntry.objects.filter(_new_entries(since))
-    for label in entries.order_by().values_list("model", flat=True).distinct():
-        if label not in known:
-            first = entries.filter(model=label).order_by("id").values_list("pk", flat=True)
-            yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
+    reported = set()
+    for new in _new_entries(since):
+        entries = ChangeEntry.objects.filter(new)
+        for label in entries.order_by().values_list("model", flat=True).distinct():
+            if label not in known and label not in reported:
+                reported.add(label)
+                first = entries.filter(model=label).order_by("id").values_list("pk", flat=True)
+                yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
 
 
 def _access_problems(keys: _Keys, after: int | None) -> Iterator[Problem]:
@@ -287,13 +292,15 @@ def _history_starts(since: Position | None) -> dict[str, int | None]:
     starts: dict[str, int | None] = {
         label: since.history.get(label) or None for label in tracked_models()
     }
-    late = (
-        ChangeEntry.objects.filter(_new_entries(since))
+    late = [
+        row
+        for new in _new_entries(since)
+        for row in ChangeEntry.objects.filter(new)
         .order_by()
         .values("model")
         .annotate(first=Min("history_id"))
         .values_list("model", "first")
-    )
+    ]
     for label, first in late:
         if label in starts and starts[label] is not None and first <= starts[label]:
             starts[label] = first - 1 or None
@@ -304,23 +311,25 @@ def _changed_records(since: Position) -> dict[str, list[int]]:
     """Per model, the records with a change since `since`: the only live rows an incremental
     run compares with their history (a full run compares every one)."""
     changed: dict[str, list[int]] = {}
-    for label, object_id in (
-        ChangeEntry.objects.filter(_new_entries(since))
-        .order_by()
-        .values_list("model", "object_id")
-        .distinct()
-    ):
-        if object_id.isdigit():
-            changed.setdefault(label, []).append(int(object_id))
+    seen = set()
+    for new in _new_entries(since):
+        for label, object_id in (
+            ChangeEntry.objects.filter(new).order_by().values_list("model", "object_id").distinct()
+        ):
+            if object_id.isdigit() and (label, object_id) not in seen:
+                seen.add((label, object_id))
+                changed.setdefault(label, []).append(int(object_id))
     return changed
 
 
 def _access_start(since: Position | None) -> int | None:
     if since is None:
         return None
-    late = AccessLog.objects.filter(
-        Q(chain_seq__gt=since.access_seq) | Q(chain_seq__isnull=True)
-    ).aggregate(first=Min("id"))["first"]
+    firsts = [
+        AccessLog.objects.filter(new).aggregate(first=Min("id"))["first"]
+        for new in (Q(chain_seq__gt=since.access_seq), Q(chain_seq__isnull=True))
+    ]
+    late = min((first for first in firsts if first is not None), default=None)
     start = since.access_id if late is None else min(since.access_id, late - 1)
     return start or None
 
