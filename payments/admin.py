@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.concurrency import VersionedFormMixin
+
 from .models import BatchLine, Campaign, CampaignStandard, DisbursementBatch, Payment
 from .services import campaign_limit_problems, save_campaign
 
@@ -12,7 +14,7 @@ class CampaignStandardInline(admin.TabularInline):
     extra = 1
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = (  # the admin narrows these to its fieldsets

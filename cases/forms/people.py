@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.idnumbers import normalise_id_number, validate_id_number
 from cases.models import Person
+from core.concurrency import VersionedFormMixin
 
 REQUIRED_MESSAGES = {
     "name": _("请填写姓名。"),
@@ -15,7 +16,7 @@ REQUIRED_MESSAGES = {
 }
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a person. Birth date, ID tail and per-capita income are derived.
 
     On edit the ID number and bank account are never sent to the browser: the fields start empty
