@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from core.formatting import format_datetime, mask
+from core.numbers import as_id
 
 SENSITIVE_FIELDS = frozenset({"id_number", "bank_account"})
 
@@ -40,7 +41,7 @@ def _shown(field, value) -> str:
 
 def changes_since(instance: models.Model, version: str) -> str:
     """Who changed what since `version`, as one sentence for the form's error."""
-    since = int(version) if version.isdigit() else 0
+    since = as_id(version) or 0
     history = type(instance).history.filter(**{instance._meta.pk.attname: instance.pk})
     newer = list(history.filter(history_id__gt=since).order_by("history_id"))
     if not newer:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.idnumbers import normalise_id_number, validate_id_number
 from cases.models import Person
+from cases.normalise import normalise_number, normalise_text
 from core.concurrency import VersionedFormMixin
 
 REQUIRED_MESSAGES = {
@@ -94,7 +95,13 @@ class PersonForm(VersionedFormMixin, forms.ModelForm):
         return number
 
     def clean_bank_account(self) -> str:
-        return self._keep_if_blank("bank_account").replace(" ", "")
+        return normalise_number(self._keep_if_blank("bank_account"))
 
     def clean_mobile(self) -> str:
-        return (self.cleaned_data.get("mobile") or "").strip().replace(" ", "").replace("-", "")
+        return normalise_number(self.cleaned_data.get("mobile")).replace("-", "")
+
+    def clean_name(self) -> str:
+        return normalise_text(self.cleaned_data.get("name"))
+
+    def clean_bank_name(self) -> str:
+        return normalise_text(self.cleaned_data.get("bank_name"))

@@ -8,6 +8,7 @@ and the file name as the reason. The per-row checks live in `cases.transfers.peo
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +29,7 @@ from .people_rows import (  # noqa: F401  (the column names are this module's pu
     COL_NAME,
     COL_ORG,
     COL_POSITION,
+    FIELD_COLUMNS,
     PEOPLE_COLUMNS,
     PeoplePlan,
     RowError,
@@ -60,6 +62,28 @@ def _existing_people(id_numbers: list[str]) -> dict[str, Person]:
         for person in Person.objects.filter(id_number__in=chunk).select_related("organisation"):
             existing[person.id_number] = person
     return existing
+
+
+# Checked per row already (and the organisation by key); the model re-checks everything else.
+_NOT_RECHECKED = ["id_number", "id_tail", "birth_date", "organisation"]
+
+
+def _column_order(column: str) -> int:
+    return PEOPLE_COLUMNS.index(column) if column in PEOPLE_COLUMNS else -1
+
+
+def _refused_by_model(person: Person, row: int, plan: PeoplePlan) -> bool:
+    """The model's own validators and clean(): what the person form refuses, the import refuses
+    too (an 8-digit minimum account, an account without its bank), on the right column."""
+    try:
+        person.clean_fields(exclude=_NOT_RECHECKED)
+        person.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            column = FIELD_COLUMNS.get(name, "")
+            plan.errors.extend(RowError(row, column, str(m)) for m in messages)
+        return True
+    return False
 
 
 def plan_people_import(
@@ -129,7 +153,8 @@ def plan_people_import(
                 organisation=organisation,
                 **{k: v for k, v in c.values.items() if k != "gender"},
             )
-            plan.new.append(person)
+            if not _refused_by_model(person, c.number, plan):
+                plan.new.append(person)
             continue
         if not in_scope(person.organisation):
             plan.errors.append(
@@ -146,12 +171,14 @@ def plan_people_import(
                 setattr(person, name, value)
                 plan.updated_fields.add(name)
                 changed = True
+        if changed and _refused_by_model(person, c.number, plan):
+            continue
         if changed:
             person.updated_at = now
             plan.updated.append(person)
         else:
             plan.unchanged += 1
-    plan.errors.sort(key=lambda e: (e.row, PEOPLE_COLUMNS.index(e.column)))
+    plan.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     if progress:
         progress(plan.rows, plan.rows)
     return plan

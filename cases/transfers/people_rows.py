@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from stdnum.cn import ric
 
-from cases.idnumbers import (
-    PROVINCE_CODES,
-    gender_of,
-    normalise_id_number,
-    validate_id_number,
-    validate_mobile,
-)
+from cases.idnumbers import PROVINCE_CODES, gender_of, validate_id_number, validate_mobile
 from cases.models import Gender, Person
+from cases.normalise import (
+    looks_cut_by_excel_account,
+    looks_cut_by_excel_id,
+    normalise_number,
+    normalise_text,
+)
 
 from .files import Table
 
@@ -45,6 +46,21 @@ _TEXT_FIELDS = {
     COL_BANK: ("bank_name", 100),
     COL_ACCOUNT: ("bank_account", 32),
 }
+_NUMBER_COLUMNS = (COL_MOBILE, COL_ACCOUNT)
+# model field -> the column it comes from, for the model's own errors
+FIELD_COLUMNS = {name: column for column, (name, _limit) in _TEXT_FIELDS.items()} | {
+    "id_number": COL_ID,
+    "gender": COL_GENDER,
+    "organisation": COL_ORG,
+}
+CUT_ID_MESSAGE = _lazy(
+    "身份证号以000结尾，很可能已被Excel截成15位有效数字（其余补0）。请把该列设为“文本”格式，"
+    "重新输入完整号码后再导入；若号码确实以000结尾，请在职工登记页面手工录入此人。"
+)
+CUT_ACCOUNT_MESSAGE = _lazy(
+    "银行账号第15位以后全是0，很可能已被Excel截成15位有效数字。请把该列设为“文本”格式，"
+    "重新输入完整账号后再导入；若账号确实如此，请在职工信息页面手工录入。"
+)
 _GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 
 
@@ -100,7 +116,7 @@ class Candidate:
     org_key: str
 
 
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 
 
@@ -147,7 +163,7 @@ def read_rows(
         number = row.number
         values: dict[str, str] = {}
         bad = False
-        id_number = normalise_id_number(cells.get(COL_ID, ""))
+        id_number = normalise_number(cells.get(COL_ID, ""))
         if not id_number:
             errors.append(RowError(number, COL_ID, _("必填，不能为空。")))
             bad = True
@@ -179,12 +195,14 @@ def read_rows(
                         )
                     )
                     bad = True
+                elif looks_cut_by_excel_id(id_number):
+                    errors.append(RowError(number, COL_ID, str(CUT_ID_MESSAGE)))
+                    bad = True
                 else:
                     first_row_of[id_number] = number
         for column, (name, limit) in _TEXT_FIELDS.items():
             text = cells.get(column, "")
-            if column == COL_ACCOUNT:
-                text = text.replace(" ", "")
+            text = normalise_number(text) if column in _NUMBER_COLUMNS else normalise_text(text)
             if not text:
                 continue
             if len(text) > limit:
@@ -219,8 +237,11 @@ def read_rows(
                     )
                 )
                 bad = True
-            elif not account.isdigit():
+            elif not (account.isascii() and account.isdigit()):
                 errors.append(RowError(number, COL_ACCOUNT, _("银行账号只能包含数字。")))
+                bad = True
+            elif looks_cut_by_excel_account(account):
+                errors.append(RowError(number, COL_ACCOUNT, str(CUT_ACCOUNT_MESSAGE)))
                 bad = True
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
