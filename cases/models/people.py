@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,7 +12,7 @@ from cases.idnumbers import validate_id_number, validate_mobile
 from core.formatting import mask
 
 # Free-text fields that must never carry markup (they are escaped on output all the same).
-MARKUP_CHECKED_FIELDS = ("name", "position", "address", "bank_name")
+MARKUP_CHECKED_FIELDS = ("name", "position", "address", "district", "bank_name")
 _MARKUP = re.compile(r"[<>]")
 _BANK_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # ASCII digits only
 
@@ -64,12 +65,21 @@ class Person(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
+    district = models.CharField(
+        _("区县"), max_length=50, blank=True, help_text=_("按此区县的低保标准测算困难类别。")
+    )
     bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
     bank_account = models.CharField(_("银行账号"), max_length=32, blank=True, db_index=True)
     is_frontline_medical = models.BooleanField(_("抗疫一线医务人员"), default=False)
     is_hubei_team = models.BooleanField(_("援鄂医疗队员"), default=False)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
     is_disabled = models.BooleanField(_("残疾"), default=False)
+    deceased_on = models.DateField(
+        _("去世日期"),
+        null=True,
+        blank=True,
+        help_text=_("职工去世后填写：慰问信改为致家属的唁慰信，节日走访不再列入。"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -116,6 +126,11 @@ class Person(models.Model):
         digit_known = len(number) == 18 and number[16].isdigit()
         if digit_known and self.gender and gender_of(number) != self.gender:
             errors["gender"] = _("性别与身份证号第17位不一致（奇数为男，偶数为女）。")
+        if self.deceased_on is not None:
+            if self.deceased_on > timezone.localdate():
+                errors["deceased_on"] = _("去世日期不能晚于今天。")
+            elif self.birth_date and self.deceased_on < self.birth_date:
+                errors["deceased_on"] = _("去世日期不能早于出生日期。")
         if errors:
             raise ValidationError(errors)
 

@@ -166,7 +166,8 @@ def occurrences_between(
 
 
 def concerned_people(occasion: OccasionDay) -> QuerySet[Person]:
-    """The people the occasion concerns: any of its flags, within its audience and organisation."""
+    """The living people the occasion concerns: any of its flags, within its audience and
+    organisation."""
     flags = Q(pk__in=[])
     concerns = set(occasion.concerns)
     if Concern.HARDSHIP in concerns:
@@ -185,7 +186,7 @@ def concerned_people(occasion: OccasionDay) -> QuerySet[Person]:
     ):
         if concern in concerns:
             flags |= Q(**{field: True})
-    people = Person.objects.filter(flags)
+    people = Person.objects.filter(flags, deceased_on__isnull=True)
     if occasion.audience == Audience.WOMEN:
         people = people.filter(gender=Gender.FEMALE)
     elif occasion.audience == Audience.RETIRED:

@@ -21,6 +21,7 @@ from cases.selectors import scope_path
 from .bulk import bulk_create_with_fast_history, bulk_update_with_simple_history
 from .files import FileRefused, read_table
 from .people_rows import (  # noqa: F401  (the column names are this module's public interface)
+    ALL_PEOPLE_COLUMNS,
     COL_ACCOUNT,
     COL_BANK,
     COL_GENDER,
@@ -31,6 +32,7 @@ from .people_rows import (  # noqa: F401  (the column names are this module's pu
     COL_POSITION,
     FIELD_COLUMNS,
     PEOPLE_COLUMNS,
+    PEOPLE_OPTIONAL_COLUMNS,
     PeoplePlan,
     RowError,
     _plainly_valid_id,
@@ -99,7 +101,7 @@ def plan_people_import(
     Raises FileRefused when the file as a whole is unreadable.
     """
     plan = PeoplePlan(filename=filename)
-    table = read_table(data, columns=PEOPLE_COLUMNS)
+    table = read_table(data, columns=PEOPLE_COLUMNS, optional=PEOPLE_OPTIONAL_COLUMNS)
     candidates, rejected_org_keys = read_rows(table, plan, progress)
     if plan.rows == 0:
         raise FileRefused(_("文件中只有表头，没有数据行。"))
@@ -178,7 +180,11 @@ def plan_people_import(
             plan.updated.append(person)
         else:
             plan.unchanged += 1
+<<<<<<< HEAD
     plan.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
+=======
+    plan.errors.sort(key=lambda e: (e.row, ALL_PEOPLE_COLUMNS.index(e.column)))
+>>>>>>> main
     if progress:
         progress(plan.rows, plan.rows)
     return plan

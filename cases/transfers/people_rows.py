@@ -8,6 +8,8 @@ and row errors; matching them against existing people and organisations, and wri
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -38,6 +40,11 @@ PEOPLE_COLUMNS = (
     COL_BANK,
     COL_ACCOUNT,
 )
+# Optional columns of the hardship file (the district's 低保 line applies; household figures).
+COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME = "区县", "住址", "家庭人口", "家庭月收入"
+PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME)
+ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + PEOPLE_OPTIONAL_COLUMNS
+MAX_HOUSEHOLD_SIZE = 30
 # column -> (model field, maximum length)
 _TEXT_FIELDS = {
     COL_NAME: ("name", 50),
@@ -45,6 +52,8 @@ _TEXT_FIELDS = {
     COL_POSITION: ("position", 50),
     COL_BANK: ("bank_name", 100),
     COL_ACCOUNT: ("bank_account", 32),
+    COL_DISTRICT: ("district", 50),
+    COL_ADDRESS: ("address", 200),
 }
 _NUMBER_COLUMNS = (COL_MOBILE, COL_ACCOUNT)
 # model field -> the column it comes from, for the model's own errors
@@ -112,7 +121,7 @@ class PeoplePlan:
 class Candidate:
     number: int
     id_number: str
-    values: dict[str, str]  # model field -> non-empty value from the file
+    values: dict[str, Any]  # model field -> non-empty value from the file
     org_key: str
 
 
@@ -136,6 +145,48 @@ def birth_date_of_valid(id_number: str) -> datetime.date:
     """The birth date of an ID number already validated (the same date birth_date_of gives,
     without parsing the number a second time)."""
     return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def _household_figures(number: int, cells: dict[str, str]) -> tuple[dict, list[RowError]]:
+    """家庭人口 (a whole number of people) and 家庭月收入 (yuan, not negative), when given."""
+    values: dict[str, Any] = {}
+    errors = []
+    size = cells.get(COL_SIZE, "").strip()
+    if size:
+        if not size.isascii() or not size.isdigit() or not 1 <= int(size) <= MAX_HOUSEHOLD_SIZE:
+            errors.append(
+                RowError(
+                    number,
+                    COL_SIZE,
+                    _("应为1到%(max)d之间的整数，实际为“%(v)s”。")
+                    % {"max": MAX_HOUSEHOLD_SIZE, "v": size},
+                )
+            )
+        else:
+            values["household_size"] = int(size)
+    income = cells.get(COL_INCOME, "").strip().replace(",", "")
+    if income:
+        try:
+            amount = Decimal(income)
+        except InvalidOperation:
+            amount = None
+        if (
+            amount is None
+            or not amount.is_finite()
+            or amount < 0
+            or amount >= Decimal("1e10")
+            or amount != amount.quantize(Decimal("0.01"))
+        ):
+            errors.append(
+                RowError(
+                    number,
+                    COL_INCOME,
+                    _("应为不小于0、最多两位小数的金额（元），实际为“%(v)s”。") % {"v": income},
+                )
+            )
+        else:
+            values["household_monthly_income"] = amount.quantize(Decimal("0.01"))
+    return values, errors
 
 
 def _first_message(error: ValidationError) -> str:
@@ -240,9 +291,16 @@ def read_rows(
             elif not (account.isascii() and account.isdigit()):
                 errors.append(RowError(number, COL_ACCOUNT, _("银行账号只能包含数字。")))
                 bad = True
+<<<<<<< HEAD
             elif looks_cut_by_excel_account(account):
                 errors.append(RowError(number, COL_ACCOUNT, str(CUT_ACCOUNT_MESSAGE)))
                 bad = True
+=======
+        figures, figure_errors = _household_figures(number, cells)
+        values.update(figures)
+        errors.extend(figure_errors)
+        bad = bad or bool(figure_errors)
+>>>>>>> main
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
             gender = _GENDERS.get(gender_text.upper())

@@ -9,23 +9,22 @@ writing are set-based, so 500 approvals cost a few dozen statements instead of 5
   order (the order of `approve_payment`'s locks, so bulk and single approvals never deadlock);
 - the committed sums (campaigns, person-years, allocations) and the hardship files read with one
   aggregate query each, then kept up to date in memory as payments are granted (`BulkTotals`);
-- the granted payments written with simple-history's bulk helper (one UPDATE and one history
-  INSERT per approval level), indexed by the audit trail in the same transaction and sealed once
-  after the commit.
+- the granted payments written with one set-based UPDATE per approval level and one history
+  INSERT (simple-history's bulk helper), indexed by the audit trail in the same transaction and
+  sealed once after the commit.
 
 A refusal never stops the others: each payment gets an `ApprovalOutcome`, refused ones with the
 rule's exception (its message names the reason).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from cases.models import Person
 from cases.selectors import scope_path
@@ -52,6 +51,8 @@ from .approval import (
 )
 from .common import copy_fields
 from .hardship_files import FileState, file_states
+from .household_caps import Allowance, household_allowance, items_with_standards
+from .payee import PAYEE_SOURCES, payee_snapshot_in_sql
 
 ZERO = Decimal("0.00")
 
@@ -82,6 +83,10 @@ class BulkTotals(ApprovalTotals):
         )
         self._allocations_of, self._allocation_sums = allocations_with_committed(campaign_ids)
         self._files = file_states([p.case_id for p in payments], timezone.localdate())
+        self._standard_items = items_with_standards()
+        # Household caps: what this set granted per (file, item, year), and each payment's key.
+        self._household_granted: dict[tuple[int, str, int], Decimal] = {}
+        self._household_keys: dict[int, tuple[int, str, int]] = {}
 
     def campaign_committed(self, payment: Payment) -> Decimal:
         return self._campaigns.get(payment.campaign_id, ZERO)
@@ -99,6 +104,26 @@ class BulkTotals(ApprovalTotals):
     def file_state(self, payment: Payment, on_date) -> FileState:
         return self._files[payment.case_id]
 
+    def household(self, payment: Payment, on_date) -> Allowance | None:
+        """Read from the database (file row locked) only for items with a standard, plus what
+        this set has granted the same household so far."""
+        if payment.assistance_item not in self._standard_items:
+            return None
+        allowance = household_allowance(
+            payment.person,
+            payment.assistance_item,
+            payment.year,
+            on_date=on_date,
+            exclude_pk=payment.pk,
+            lock=True,
+        )
+        if allowance is None:
+            return None
+        key = (allowance.file.pk, allowance.item, allowance.year)
+        self._household_keys[payment.pk] = key
+        extra = self._household_granted.get(key, ZERO)
+        return replace(allowance, used=allowance.used + extra) if extra else allowance
+
     def granted(self, a: Approval) -> None:
         """A first approval commits its money: to the campaign, the person-year, the union."""
         if a.second:
@@ -110,6 +135,9 @@ class BulkTotals(ApprovalTotals):
         if allocation is not None:
             money, places = self._allocation_sums[allocation.pk]
             self._allocation_sums[allocation.pk] = (money + p.amount, places + 1)
+        key = self._household_keys.get(p.pk)
+        if key is not None:
+            self._household_granted[key] = self._household_granted.get(key, ZERO) + p.amount
 
 
 def _lock(payments: list[Payment]) -> tuple[dict[int, Campaign], dict[int, Payment]]:
@@ -138,13 +166,32 @@ def _lock(payments: list[Payment]) -> tuple[dict[int, Campaign], dict[int, Payme
     return campaigns, locked
 
 
-def _write(granted: list[tuple[Approval, list[str]]], by) -> None:
-    """One bulk UPDATE and one history INSERT per approval level (their fields differ)."""
-    by_fields: dict[tuple[str, ...], list[Payment]] = {}
-    for a, fields in granted:
-        by_fields.setdefault(tuple(fields), []).append(a.payment)
-    for names, objs in by_fields.items():
-        bulk_update_with_history(objs, Payment, fields=list(names), batch_size=500)
+def _write(granted: list[tuple[Payment, list[str]]]) -> None:
+    """Save the granted payments as set-based UPDATEs, one per approval level: a field with one
+    value on every row is set as a constant, the payee copied from the (locked) person row in
+    SQL, and anything else (none today) by a bulk UPDATE. Then one history INSERT for all, from
+    the same values in memory (simple-history's bulk helper; the audit trail indexes it)."""
+    attnames = {f.name: f.attname for f in Payment._meta.concrete_fields}
+    groups: dict[tuple[str, ...], list[Payment]] = {}
+    for payment, fields in granted:
+        groups.setdefault(tuple(fields), []).append(payment)
+    for names, objs in groups.items():
+        values: dict = {}
+        varying = []
+        for name in names:
+            if name in PAYEE_SOURCES:
+                continue
+            column_values = {getattr(o, attnames[name]) for o in objs}
+            if len(column_values) == 1:
+                values[attnames[name]] = column_values.pop()
+            else:
+                varying.append(name)
+        if any(name in PAYEE_SOURCES for name in names):
+            values.update(payee_snapshot_in_sql())
+        Payment.objects.filter(pk__in=[o.pk for o in objs]).update(**values)
+        if varying:
+            Payment.objects.bulk_update(objs, varying, batch_size=500)
+    Payment.history.bulk_history_create([p for p, _f in granted], update=True)
 
 
 def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome]:
@@ -156,7 +203,8 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
     except RuleViolation as exc:
         return [ApprovalOutcome(p, exc) for p in asked]
     outcomes: list[ApprovalOutcome] = []
-    granted: list[tuple[Approval, list[str]]] = []
+    granted: list[tuple[Payment, list[str]]] = []
+    now = timezone.now()  # one moment for the whole call, so the UPDATE sets one value
     with transaction.atomic():
         campaigns, locked = _lock(asked)
         totals = BulkTotals(list(locked.values()), list(campaigns))
@@ -175,12 +223,12 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
             needs_second = not a.second and p.amount > a.campaign.second_approval_threshold
             totals.granted(a)
             attribute_change(p, by=by, reason=approval_reason(a))  # before the state moves
-            granted.append((a, grant_approval(a)))
+            granted.append((p, grant_approval(a, now)))
             outcomes.append(ApprovalOutcome(payment, None))
             if needs_second:
                 transaction.on_commit(partial(notices.second_approval_needed, p, by=by))
-        _write(granted, by)
-    changed = {a.payment.pk: fields for a, fields in granted}
+        _write(granted)
+    changed = {p.pk: fields for p, fields in granted}
     for outcome in outcomes:
         if outcome.ok:
             pk = outcome.payment.pk

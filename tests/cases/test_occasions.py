@@ -384,3 +384,20 @@ def test_the_administrator_adds_the_federations_own_occasion_in_the_admin(client
     own = OccasionDay.objects.get(code="founding_day")
     assert own.concerns == ["model_worker"]
     assert own.history.get().history_user == administrator
+
+
+def test_a_deceased_person_is_no_longer_planned_for_and_a_future_death_date_is_refused(union_a):
+    from django.core.exceptions import ValidationError
+
+    living = person_in(union_a, is_disabled=True)
+    gone = person_in(union_a, is_disabled=True, deceased_on=D(2026, 11, 1))
+
+    assert list(concerned_people(occasion("intl_disability_day"))) == [living]
+
+    gone.deceased_on = D(2999, 1, 1)
+    with pytest.raises(ValidationError) as refused:
+        gone.full_clean()
+    assert "去世日期不能晚于今天" in str(refused.value)
+    gone.deceased_on = D(1900, 1, 1)
+    with pytest.raises(ValidationError, match="不能早于出生日期"):
+        gone.full_clean()
