@@ -3,15 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-<<<<<<< HEAD
-from cases.idnumbers import normalise_id_number, validate_id_number
-from cases.models import Person
-from cases.normalise import normalise_number, normalise_text
-from core.concurrency import VersionedFormMixin
-=======
 from cases.idnumbers import birth_date_of, gender_of, normalise_id_number, validate_id_number
 from cases.models import Gender, Person
->>>>>>> main
+from cases.normalise import normalise_number, normalise_text
+from core.concurrency import VersionedFormMixin
 
 REQUIRED_MESSAGES = {
     "name": _("请填写姓名。"),

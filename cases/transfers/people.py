@@ -71,7 +71,7 @@ _NOT_RECHECKED = ["id_number", "id_tail", "birth_date", "organisation"]
 
 
 def _column_order(column: str) -> int:
-    return PEOPLE_COLUMNS.index(column) if column in PEOPLE_COLUMNS else -1
+    return ALL_PEOPLE_COLUMNS.index(column) if column in ALL_PEOPLE_COLUMNS else -1
 
 
 def _refused_by_model(person: Person, row: int, plan: PeoplePlan) -> bool:
@@ -180,11 +180,7 @@ def plan_people_import(
             plan.updated.append(person)
         else:
             plan.unchanged += 1
-<<<<<<< HEAD
     plan.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
-=======
-    plan.errors.sort(key=lambda e: (e.row, ALL_PEOPLE_COLUMNS.index(e.column)))
->>>>>>> main
     if progress:
         progress(plan.rows, plan.rows)
     return plan

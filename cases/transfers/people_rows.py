@@ -291,16 +291,13 @@ def read_rows(
             elif not (account.isascii() and account.isdigit()):
                 errors.append(RowError(number, COL_ACCOUNT, _("银行账号只能包含数字。")))
                 bad = True
-<<<<<<< HEAD
             elif looks_cut_by_excel_account(account):
                 errors.append(RowError(number, COL_ACCOUNT, str(CUT_ACCOUNT_MESSAGE)))
                 bad = True
-=======
         figures, figure_errors = _household_figures(number, cells)
         values.update(figures)
         errors.extend(figure_errors)
         bad = bad or bool(figure_errors)
->>>>>>> main
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
             gender = _GENDERS.get(gender_text.upper())

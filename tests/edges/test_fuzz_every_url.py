@@ -4,7 +4,7 @@
 Each page is fetched once per role to find its forms; then its query string is filled with junk
 (the names of its GET forms' fields plus the filters the lists share) and each of its POST forms
 is posted back with junk in every field. URL arguments point at the records the fixture made (or
-at nothing). Bounded: one example (every URL, role and field still gets fresh junk drawn by Hypothesis).
+at nothing). Bounded: one example, in which every URL, role and field gets fresh junk.
 """
 
 import re
