@@ -27,7 +27,7 @@ def _edit_data(person, union_a, version, **changes):
     data = form_data(
         union_a, name="王五", gender=person.gender, id_number="", bank_account="", **changes
     )
-    data["version"] = version
+    data.update(version=version, change_reason="核对后更新")
     return data
 
 
