@@ -7,6 +7,9 @@ on, so submitting again (after looking) saves. Views that save inside a transact
 `check_version()` again after locking the row, which closes the gap between clean and save.
 """
 
+import copy
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,11 +21,17 @@ from core.numbers import as_id
 SENSITIVE_FIELDS = frozenset({"id_number", "bank_account"})
 
 
+def _history(instance: models.Model) -> Any:
+    """The instance's simple-history rows (every versioned model declares `history`)."""
+    manager = type(instance).history  # type: ignore[attr-defined]
+    return manager.filter(**{instance._meta.pk.attname: instance.pk})
+
+
 def version_of(instance: models.Model) -> str:
     """The id of the record's latest history row ("0" before it is first saved)."""
     if instance.pk is None:
         return "0"
-    history = type(instance).history.filter(**{instance._meta.pk.attname: instance.pk})
+    history = _history(instance)
     latest = history.order_by("-history_id").values_list("history_id", flat=True).first()
     return str(latest or 0)
 
@@ -42,7 +51,7 @@ def _shown(field, value) -> str:
 def changes_since(instance: models.Model, version: str) -> str:
     """Who changed what since `version`, as one sentence for the form's error."""
     since = as_id(version) or 0
-    history = type(instance).history.filter(**{instance._meta.pk.attname: instance.pk})
+    history = _history(instance)
     newer = list(history.filter(history_id__gt=since).order_by("history_id"))
     if not newer:
         return ""
@@ -58,7 +67,7 @@ def changes_since(instance: models.Model, version: str) -> str:
             parts.append(
                 _("%(field)s：%(old)s → %(new)s")
                 % {
-                    "field": field.verbose_name,
+                    "field": getattr(field, "verbose_name", change.field),
                     "old": _shown(field, change.old),
                     "new": _shown(field, change.new),
                 }
@@ -74,6 +83,7 @@ class VersionedFormMixin(forms.Form):
     """Mix into an edit ModelForm (before `forms.ModelForm`)."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
+    instance: models.Model  # set by the ModelForm it is mixed into
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +106,7 @@ class VersionedFormMixin(forms.Form):
         current = version_of(self.instance)
         if posted == current:
             return
-        data = self.data.copy()
+        data: Any = copy.copy(self.data)  # a QueryDict's copy is mutable
         data[self.add_prefix("version")] = current
         self.data = data  # shown again with the new version: a second submit saves
         raise ValidationError(
