@@ -274,6 +274,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--payments", type=int, default=2_000_000)
     parser.add_argument("--keep", action="store_true", help="reuse a filled database")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per request")
     args = parser.parse_args()
     if not args.keep:
         recreate_database()
@@ -295,7 +296,7 @@ def main() -> None:
         leader, officer = fill(args.people, args.payments)
     year = FIRST_YEAR + YEARS - 2
     union = officer.organisation_id
-    print(f"\n{Payment.objects.count():,} payments; year {year}; medians of 5, ms\n")
+    print(f"\n{Payment.objects.count():,} payments; year {year}; medians of {args.runs}, ms\n")
     print("| user | request | ms | queries |")
     print("|---|---|---:|---:|")
     for label, user in (("leader (federation)", leader), ("officer (one union)", officer)):
@@ -311,7 +312,7 @@ def main() -> None:
             ("return PDF", get("/statistics/return.pdf")),
         ]
         for name, call in requests:
-            ms, queries = timed(call)
+            ms, queries = timed(call, args.runs)
             print(f"| {label} | {name} | {ms:,.0f} | {queries} |", flush=True)
 
 
