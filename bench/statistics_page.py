@@ -20,6 +20,7 @@ after one warm-up, in milliseconds, with the number of queries of one request.
 import argparse
 import functools
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -258,7 +259,7 @@ def timed(fn, runs: int = 5) -> tuple[float, int]:
         started = time.perf_counter()
         fn()
         timings.append((time.perf_counter() - started) * 1000)
-    return sorted(timings)[len(timings) // 2], count  # (this file shadows `statistics`)
+    return statistics.median(timings), count
 
 
 def _getter(client, year: int, path: str, **params):
