@@ -19,7 +19,10 @@ from cases.selectors import scope_path
 
 from .bulk import bulk_create_with_fast_history, bulk_update_with_simple_history
 from .files import FileRefused, read_table
+from .people_changes import ChangeList
+from .people_more import OPTIONAL_COLUMNS
 from .people_rows import (  # noqa: F401  (the column names are this module's public interface)
+    ALL_PEOPLE_COLUMNS,
     COL_ACCOUNT,
     COL_BANK,
     COL_GENDER,
@@ -75,7 +78,7 @@ def plan_people_import(
     Raises FileRefused when the file as a whole is unreadable.
     """
     plan = PeoplePlan(filename=filename)
-    table = read_table(data, columns=PEOPLE_COLUMNS)
+    table = read_table(data, columns=PEOPLE_COLUMNS, optional=OPTIONAL_COLUMNS)
     candidates, rejected_org_keys = read_rows(table, plan, progress)
     if plan.rows == 0:
         raise FileRefused(_("文件中只有表头，没有数据行。"))
@@ -103,6 +106,7 @@ def plan_people_import(
             plan.errors.append(error)
     existing = _existing_people([c.id_number for c in candidates])
     now = timezone.now()
+    changes = ChangeList(plan.changes)
     for c in candidates:
         person = existing.get(c.id_number)
         organisation = None
@@ -136,22 +140,21 @@ def plan_people_import(
                 RowError(c.number, COL_ID, _("该职工属于您管辖范围以外的单位，不能通过导入修改。"))
             )
             continue
-        changed = False
+        changed = changes.start(c.number, person)
         if organisation is not None and organisation.pk != person.organisation_id:
+            changed.note("organisation", person.organisation, organisation)
             person.organisation = organisation
-            plan.updated_fields.add("organisation")
-            changed = True
         for name, value in c.values.items():
             if getattr(person, name) != value:
+                changed.note(name, getattr(person, name), value)
                 setattr(person, name, value)
-                plan.updated_fields.add(name)
-                changed = True
+        plan.updated_fields.update(changed.fields)
         if changed:
             person.updated_at = now
             plan.updated.append(person)
         else:
             plan.unchanged += 1
-    plan.errors.sort(key=lambda e: (e.row, PEOPLE_COLUMNS.index(e.column)))
+    plan.errors.sort(key=lambda e: (e.row, ALL_PEOPLE_COLUMNS.index(e.column)))
     if progress:
         progress(plan.rows, plan.rows)
     return plan

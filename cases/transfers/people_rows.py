@@ -24,6 +24,7 @@ from cases.idnumbers import (
 from cases.models import Gender, Person
 
 from .files import Table
+from .people_more import OPTIONAL_COLUMNS, read_optional
 
 COL_NAME, COL_ID, COL_GENDER, COL_MOBILE = "姓名", "身份证号", "性别", "手机号码"
 COL_ORG, COL_POSITION, COL_BANK, COL_ACCOUNT = "所在单位", "岗位", "开户行", "银行账号"
@@ -37,6 +38,7 @@ PEOPLE_COLUMNS = (
     COL_BANK,
     COL_ACCOUNT,
 )
+ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + OPTIONAL_COLUMNS
 # column -> (model field, maximum length)
 _TEXT_FIELDS = {
     COL_NAME: ("name", 50),
@@ -71,6 +73,8 @@ class PeoplePlan:
     new: list[Person] = field(default_factory=list)
     updated: list[Person] = field(default_factory=list)
     updated_fields: set[str] = field(default_factory=set)
+    # for the preview: row, name and [column, before, after] of the first updated people
+    changes: list[dict] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -89,6 +93,7 @@ class PeoplePlan:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "invalid": self.invalid_rows,
+            "changes": self.changes,
         }
 
 
@@ -96,7 +101,7 @@ class PeoplePlan:
 class Candidate:
     number: int
     id_number: str
-    values: dict[str, str]  # model field -> non-empty value from the file
+    values: dict[str, object]  # model field -> non-empty value from the file
     org_key: str
 
 
@@ -145,7 +150,7 @@ def read_rows(
             continue
         plan.rows += 1
         number = row.number
-        values: dict[str, str] = {}
+        values: dict[str, object] = {}
         bad = False
         id_number = normalise_id_number(cells.get(COL_ID, ""))
         if not id_number:
@@ -199,14 +204,14 @@ def read_rows(
                 bad = True
                 continue
             values[name] = text
-        mobile = values.get("mobile")
+        mobile = str(values.get("mobile", ""))
         if mobile:
             try:
                 validate_mobile(mobile)
             except ValidationError as error:
                 errors.append(RowError(number, COL_MOBILE, _first_message(error)))
                 bad = True
-        account = values.get("bank_account")
+        account = str(values.get("bank_account", ""))
         if account:
             if COL_ACCOUNT in row.numeric:
                 errors.append(
@@ -237,6 +242,11 @@ def read_rows(
                 bad = True
             else:
                 values["gender"] = gender
+        more, more_errors = read_optional(cells)
+        for column, message in more_errors:
+            errors.append(RowError(number, column, message))
+            bad = True
+        values.update(more)
         if not bad:
             candidates.append(Candidate(number, id_number, values, cells.get(COL_ORG, "")))
         elif cells.get(COL_ORG, ""):
