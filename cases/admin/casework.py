@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Attachment, Case, PovertyLine, Visit
@@ -73,4 +74,4 @@ class PovertyLineAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         from cases.services import save_poverty_line
 
-        save_poverty_line(obj, by=request.user, reason="admin")
+        save_poverty_line(obj, by=request.user, reason=gettext_noop("后台编辑"))

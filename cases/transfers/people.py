@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import reasons
 from cases.idnumbers import gender_of
 from cases.models import Organisation, Person
 from cases.selectors import scope_path
@@ -186,7 +187,8 @@ def apply_people_plan(plan: PeoplePlan, *, by, reason: str, progress=None) -> No
 
 
 def import_reason(filename: str) -> str:
-    return _("导入：%(file)s") % {"file": filename}
+    """Stored in Chinese whoever imports; shown in the reader's language (core.reasons)."""
+    return reasons.IMPORT % {"file": filename}
 
 
 def import_people(
