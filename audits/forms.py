@@ -43,6 +43,7 @@ class ChangeLogFilterForm(forms.Form):
         required=False,
         max_length=150,
         help_text=_("姓名或其中几个字，也可填用户名。"),
+        widget=forms.TextInput(attrs={"placeholder": _("姓名或用户名")}),
     )
     organisation = forms.ModelChoiceField(
         label=_("组织"), required=False, queryset=None, empty_label=_("全部组织")
@@ -97,6 +98,7 @@ class AccessLogFilterForm(forms.Form):
         required=False,
         max_length=150,
         help_text=_("姓名或其中几个字，也可填用户名。"),
+        widget=forms.TextInput(attrs={"placeholder": _("姓名或用户名")}),
     )
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
