@@ -23,6 +23,8 @@ _ALL = ("add", "change", "delete", "view")
 # app_label.model -> actions; plus custom permissions by codename ("app_label.codename").
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
     Role.CASE_OFFICER: {
+        "cases.occasionday": (_VIEW,),
+        "cases.plannedvisit": (_VIEW,),
         "cases.organisation": (_VIEW,),
         "cases.person": ("add", "change", "view"),
         "cases.case": ("add", "change", "view"),
@@ -55,6 +57,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "recuperation.nomination": (_VIEW,),
     },
     Role.LEADER: {
+        "cases.occasionday": (_VIEW,),
+        "cases.plannedvisit": (_VIEW,),
         "cases.organisation": (_VIEW,),
         "cases.person": (_VIEW,),
         "cases.case": (_VIEW,),
@@ -70,6 +74,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "recuperation.nomination": (_VIEW,),
     },
     Role.AUDITOR: {
+        "cases.occasionday": (_VIEW,),
+        "cases.plannedvisit": (_VIEW,),
         "cases.organisation": (_VIEW,),
         "cases.person": (_VIEW,),
         "cases.case": (_VIEW,),
@@ -88,6 +94,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]] | list[str]] = {
         "recuperation.nomination": (_VIEW,),
     },
     Role.ADMINISTRATOR: {
+        "cases.occasionday": _ALL,
+        "cases.occasiondate": _ALL,
         "cases.organisation": _ALL,
         "cases.povertyline": _ALL,
         "accounts.user": _ALL,

@@ -47,11 +47,16 @@ def user(role, organisation, username):
     return account
 
 
-def main() -> None:
+def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: int = 1):
+    """A campaign, its finance officer and `count` submitted payments, written in bulk, their
+    people spread over `unions` grassroots unions."""
     tag = uuid.uuid4().hex[:6]
     root = save_organisation(Organisation(code=f"B{tag}", name=f"基准测试工会{tag}"))
-    union = save_organisation(Organisation(code=f"U{tag}", name=f"基准基层{tag}", parent=root))
-    officer = user(Role.CASE_OFFICER, union, f"bench-officer-{tag}")
+    members = [
+        save_organisation(Organisation(code=f"U{tag}{n}", name=f"基准基层{tag}{n}", parent=root))
+        for n in range(unions)
+    ]
+    officer = user(Role.CASE_OFFICER, members[0], f"bench-officer-{tag}")
     finance = user(Role.FINANCE, root, f"bench-finance-{tag}")
     campaign = Campaign.objects.create(
         name=f"基准测试{tag}",
@@ -81,16 +86,16 @@ def main() -> None:
             ),
             id_tail=number[-4:],
             birth_date=datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
-            organisation=union,
+            organisation=members[i % unions],
             bank_name="中国工商银行",
             bank_account=f"62220{base + i:014d}",
         )
-        for i in range(COUNT)
+        for i in range(count)
     )
     cases = Case.objects.bulk_create(
         # A frontline-care case: hardship cases also need a current hardship file (not the
         # subject here).
-        Case(person=p, category="frontline", organisation=union, opened_by=officer)
+        Case(person=p, category="frontline", organisation_id=p.organisation_id, opened_by=officer)
         for p in people
     )
     now = timezone.now()
@@ -99,10 +104,10 @@ def main() -> None:
             reference=f"Z{tag}{i:06d}",
             case=c,
             person_id=c.person_id,
-            organisation=union,
+            organisation_id=c.organisation_id,
             campaign=campaign,
-            amount=Decimal("500.00"),
-            standard_amount=Decimal("500.00"),
+            amount=amount,
+            standard_amount=amount,
             method="bank",
             purpose="基准测试",
             year=2026,
@@ -113,6 +118,11 @@ def main() -> None:
         )
         for i, c in enumerate(cases)
     )
+    return campaign, finance, payments
+
+
+def main() -> None:
+    campaign, finance, payments = set_up()
     started = time.perf_counter()
     for payment in payments[:-1]:
         approve_payment(payment, by=finance)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from .models import Case, CaseCategory, CaseReview, CaseStatus, ClosingReason, FileStage, Visit
 from .models.cases import REVIEW_INTERVAL
 from .selectors import cases_visible_to, visits_visible_to
+from .selectors_occasions import OccasionProgress, occasion_progress_for
 
 LIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.VERIFIED)
 
@@ -208,6 +209,7 @@ class Dashboard:
     month_visit_count: int
     today: datetime.date
     follow_up_until: datetime.date
+    occasions: list[OccasionProgress] = field(default_factory=list)
 
 
 DASHBOARD_ROWS = 10
@@ -264,4 +266,7 @@ def dashboard_for(user, today: datetime.date | None = None) -> Dashboard:
         month_visit_count=month.count(),
         today=today,
         follow_up_until=until,
+        occasions=occasion_progress_for(user, today)
+        if user.has_perm("cases.view_plannedvisit")
+        else [],
     )

@@ -5,7 +5,7 @@ Registered in `LettersConfig.ready()`.
 
 from django.core.checks import Error, Warning
 
-from . import fonts
+from core import fonts
 
 
 def check_chinese_font(app_configs=None, **kwargs):

@@ -23,7 +23,8 @@ class LetterTemplateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         texts = {f: cleaned.get(f, "") or "" for f in TEMPLATE_FIELDS}
-        for field, messages in template_problems(**texts).items():
+        campaign = self.instance.campaign if self.instance.campaign_id else None
+        for field, messages in template_problems(campaign=campaign, **texts).items():
             for message in messages:
                 self.add_error(field, message)
         return cleaned

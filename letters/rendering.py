@@ -22,9 +22,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from . import fonts
-from .chinese import amount_in_capitals, amount_in_figures, date_in_chinese
-from .defaults import DEFAULT_CASE_TEMPLATE, DEFAULT_TEMPLATE, TemplateText
+from core import fonts
+from core.chinese import amount_in_capitals, amount_in_figures, date_in_chinese
+
+from .defaults import TemplateText, default_kind, default_text
 from .placeholders import substitute, to_html_paragraphs
 
 CSS_DIR = Path(__file__).resolve().parent / "pdfcss"
@@ -44,14 +45,46 @@ class Letter:
 
 
 def template_text_for(campaign) -> TemplateText:
-    """The campaign's template, or the standard wording when it has none."""
+    """The campaign's template, or the standard wording for its kind when it has none."""
     if campaign is None:
-        return DEFAULT_CASE_TEMPLATE
+        return default_text(default_kind(campaign_kind=None, case_category=None), with_money=False)
     try:
         template = campaign.letter_template
     except ObjectDoesNotExist:
-        return DEFAULT_TEMPLATE
+        return default_text(default_kind(campaign_kind=campaign.kind, case_category=None))
     return TemplateText(template.title, template.body, template.signature)
+
+
+def _is_deceased(person) -> bool:
+    return getattr(person, "deceased_on", None) is not None
+
+
+def payment_text(payment) -> TemplateText:
+    """The words of a payment's letter: the family of a deceased employee always gets the
+    letter of condolence (a template written for the living must not reach them); otherwise
+    the campaign's template, else the standard wording for the campaign and the case."""
+    deceased = _is_deceased(payment.person)
+    if not deceased:
+        try:
+            template = payment.campaign.letter_template
+        except ObjectDoesNotExist:
+            pass
+        else:
+            return TemplateText(template.title, template.body, template.signature)
+    kind = default_kind(
+        campaign_kind=payment.campaign.kind,
+        case_category=payment.case.category,
+        deceased=deceased,
+    )
+    return default_text(kind)
+
+
+def case_text(case) -> TemplateText:
+    """A case's letter without money, in the standard wording for its category."""
+    kind = default_kind(
+        campaign_kind=None, case_category=case.category, deceased=_is_deceased(case.person)
+    )
+    return default_text(kind, with_money=False)
 
 
 def values_for(
@@ -130,15 +163,8 @@ def build_letter(text: TemplateText, values: dict[str, str]) -> Letter:
 
 
 def letters_for_payments(payments: Iterable, issued_on: datetime.date) -> list[Letter]:
-    """One Letter per payment; the template of each campaign is looked at once."""
-    texts: dict[int, TemplateText] = {}
-    letters = []
-    for payment in payments:
-        text = texts.get(payment.campaign_id)
-        if text is None:
-            text = texts[payment.campaign_id] = template_text_for(payment.campaign)
-        letters.append(build_letter(text, payment_values(payment, issued_on)))
-    return letters
+    """One Letter per payment (person, case and campaign with its template loaded)."""
+    return [build_letter(payment_text(p), payment_values(p, issued_on)) for p in payments]
 
 
 @lru_cache(maxsize=4)

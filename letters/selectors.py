@@ -35,7 +35,11 @@ def letter_cases_visible_to(user) -> QuerySet[Case]:
 def with_letter_relations(qs: QuerySet[Payment]) -> QuerySet[Payment]:
     """Everything a letter or a sheet line shows, in one query."""
     return qs.select_related(
-        "person", "organisation", "campaign__organisation", "campaign__letter_template"
+        "person",
+        "case",
+        "organisation",
+        "campaign__organisation",
+        "campaign__letter_template",
     )
 
 

@@ -14,12 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import fonts
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
 from core.history import attribute_change
-from payments.models import Campaign, PaymentStatus
+from payments.models import Campaign, CampaignKind, PaymentStatus
 
-from . import fonts, permissions, rendering
+from . import permissions, rendering
+from .defaults import FESTIVE_WORDS
 from .models import LetterTemplate, PrintChannel, PrintedPayment, PrintKind, PrintRecord
 from .placeholders import find_problems
 
@@ -45,15 +47,24 @@ class TemplateRefused(RuleViolation):
 TEMPLATE_FIELDS = ("title", "body", "signature")
 
 
-def template_problems(**texts: str) -> dict[str, list[str]]:
-    """{field: [message naming the offender, …]} for every field that is not safe to save."""
+def template_problems(*, campaign=None, **texts: str) -> dict[str, list[str]]:
+    """{field: [message naming the offender, …]} for every field that is not safe to save.
+
+    An illness/bereavement campaign's letter must not carry festive words.
+    """
     problems = {}
+    solemn = campaign is not None and campaign.kind == CampaignKind.CONDOLENCE
     for field, text in texts.items():
         found = find_problems(text or "")
         if found:
             problems[field] = [p.message for p in found]
         elif field in ("title", "body") and not (text or "").strip():
             problems[field] = [_("此项不能为空。")]
+        elif solemn and (festive := [w for w in FESTIVE_WORDS if w in (text or "")]):
+            problems[field] = [
+                _("患病/去世慰问的慰问信不能使用节日或祝贺用语：“%(words)s”。")
+                % {"words": "”“".join(festive)}
+            ]
     return problems
 
 
@@ -64,7 +75,7 @@ def save_letter_template(
     """Create or change the campaign's letter template; refused text changes nothing."""
     if by is not None and not permissions.can_edit_templates(by):
         raise LetterRefused(_("您没有修改慰问信模板的权限。"))
-    problems = template_problems(title=title, body=body, signature=signature)
+    problems = template_problems(campaign=campaign, title=title, body=body, signature=signature)
     if problems:
         raise TemplateRefused(problems)
     # Lock the campaign first (the codebase's lock order), so two first saves of a campaign's
@@ -261,8 +272,8 @@ def print_case_letter(
     _require_printer(by)
     _require_glyphs([case.person])
     issued_on = issued_on or timezone.localdate()
-    text = rendering.template_text_for(None)
-    letter = rendering.build_letter(text, rendering.case_values(case, issued_on))
+    values = rendering.case_values(case, issued_on)
+    letter = rendering.build_letter(rendering.case_text(case), values)
     rendered = rendering.render_letters_pdf([letter])
     filename = _safe_filename("慰问信", case.person.name, str(case.pk))
     record = record_print(

@@ -115,7 +115,7 @@ def _preview(campaign, data, instance) -> dict:
     texts = {
         f: (data.get(f, "") if data is not None else getattr(instance, f)) for f in TEMPLATE_FIELDS
     }
-    problems = template_problems(**texts)
+    problems = template_problems(campaign=campaign, **texts)
     if problems:
         return {"problems": [m for messages_ in problems.values() for m in messages_]}
     text = rendering.TemplateText(texts["title"], texts["body"], texts["signature"])

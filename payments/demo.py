@@ -381,8 +381,5 @@ def seed_season(ctx: DemoContext) -> None:
             if index < 3:
                 services.approve_payment(payment, by=finance)
     ctx.data.setdefault("campaign_ids", []).append(campaign.pk)
-    follow_ups, reviews = notify_due_casework(ctx.today)
-    ctx.say(
-        f"payments: {name} allocated to {len(unions)} unions; "
-        f"{follow_ups + reviews} casework reminders"
-    )
+    reminders = sum(notify_due_casework(ctx.today))
+    ctx.say(f"payments: {name} allocated to {len(unions)} unions; {reminders} casework reminders")

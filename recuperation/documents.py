@@ -18,10 +18,11 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core import fonts
 from core.access import AccessAction, log_access
+from core.chinese import date_in_chinese
 from core.formatting import neutralise
-from letters import fonts, rendering
-from letters.chinese import date_in_chinese
+from letters import rendering
 from letters.models import PrintChannel, PrintKind
 from letters.services import LetterRefused, NothingToPrint, PrintOut, record_print
 

@@ -35,6 +35,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("letters/", include("letters.urls")),
     path("recuperation/", include("recuperation.urls")),
+    path("statistics/", include("figures.urls")),
     path("audit/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
     path("notifications/", include("notifications.urls")),

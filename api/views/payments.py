@@ -10,6 +10,7 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 
 from cases.selectors import cases_visible_to, organisations_visible_to
+from core.numbers import as_id
 from core.scope import get_in_scope_or_404
 from payments import permissions, services
 from payments.forms import ApprovalFilterForm
@@ -74,9 +75,10 @@ class PaymentViewSet(ReadOnlyResource):
             qs = qs.filter(amount__lte=data["amount_max"])
         case = params.get("case")
         if case:
-            if not case.isdigit():
+            case_id = as_id(case)
+            if case_id is None:
                 raise exceptions.ValidationError({"case": [_("个案编号不正确。")]})
-            qs = qs.filter(case_id=int(case))
+            qs = qs.filter(case_id=case_id)
         return qs
 
     @extend_schema(request=PaymentDraftSerializer, responses={201: PaymentSerializer})

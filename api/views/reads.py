@@ -11,6 +11,7 @@ from cases.filters_casework import CaseFilter
 from cases.models import CaseCategory, CaseStatus, HardshipLevel
 from cases.selectors import cases_visible_to, visits_visible_to
 from cases.services import record_visit
+from core.numbers import as_id
 from core.scope import get_in_scope_or_404
 from payments import permissions as payment_permissions
 from payments.models import CampaignStatus
@@ -99,9 +100,10 @@ class VisitViewSet(ReadOnlyResource):
         visits = visits_visible_to(user).prefetch_related("attachments")
         case = self.request.query_params.get("case")
         if self.action == "list" and case:
-            if not case.isdigit():
+            case_id = as_id(case)
+            if case_id is None:
                 raise exceptions.ValidationError({"case": [_("个案编号不正确。")]})
-            visits = visits.filter(case_id=int(case))
+            visits = visits.filter(case_id=case_id)
         return visits
 
 
@@ -127,7 +129,7 @@ class CampaignViewSet(ReadOnlyResource):
         params = self.request.query_params
         year, status = params.get("year"), params.get("status")
         if year:
-            if not year.isdigit() or len(year) != 4:
+            if as_id(year) is None or len(year) != 4:
                 raise exceptions.ValidationError({"year": [_("年度应为四位数字。")]})
             campaigns = campaigns.filter(year=int(year))
         if status:

@@ -13,7 +13,6 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Value, When
 
 from ..models import AccessLog, ChainHead, ChangeEntry
 from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac, keyring
@@ -52,17 +51,34 @@ def seal_rows(name: str, rows: list) -> int:
                 seq += 1
                 digest = chain_link(digest, seq, row.digest, ring.get(row.key_id, current))
                 links[row.pk] = (seq, digest)
-            updated = model.objects.filter(pk__in=list(links), chain_seq__isnull=True).update(
-                chain_seq=Case(*(When(pk=pk, then=Value(s)) for pk, (s, _d) in links.items())),
-                chain_digest=Case(*(When(pk=pk, then=Value(d)) for pk, (_s, d) in links.items())),
-            )
-            if updated != len(links):
+            if _link(model, links) != len(links):
                 raise _AlreadySealed
             head.seq, head.digest = seq, digest
             head.save(update_fields=["seq", "digest"])
     except _AlreadySealed:
         return max(seal_pending(chains=(name,), wait=False), 0)
     return len(links)
+
+
+def _link(model, links: dict[int, tuple[int, str]]) -> int:
+    """Set each still-unsealed row's sequence number and digest in one UPDATE … FROM (VALUES …)
+    statement; returns how many rows it set. (The ORM's CASE WHEN per row cost ~4 ms of Python
+    per row: 2 s for a bulk approval's 500 rows.) VALUES columns are column1… on both SQLite
+    (3.33+) and PostgreSQL."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), model._meta.get_field
+    sql = (
+        f"UPDATE {table} SET {quote(column('chain_seq').column)} = v.column2, "  # noqa: S608
+        f"{quote(column('chain_digest').column)} = v.column3 "
+        f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(links))}) AS v "
+        f"WHERE {table}.{quote(model._meta.pk.column)} = v.column1 "
+        f"AND {table}.{quote(column('chain_seq').column)} IS NULL"
+    )
+    params = [value for pk, (seq, digest) in links.items() for value in (pk, seq, digest)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _seal_after_commit(name: str):

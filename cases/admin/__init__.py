@@ -1,3 +1,3 @@
 """Admin registrations of the cases app, one module per subject."""
 
-from . import casework, people  # noqa: F401
+from . import casework, occasions, people  # noqa: F401

@@ -41,12 +41,14 @@ class PersonForm(forms.ModelForm):
             "is_hubei_team",
             "is_model_worker",
             "is_disabled",
+            "deceased_on",
         ]
         widgets = {
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "mobile": forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
             "bank_account": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
             "household_monthly_income": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "deceased_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "id_number": _("18位居民身份证号；出生日期与性别由号码自动得出。"),

@@ -16,6 +16,7 @@ from .households import (
     Relation,
     RigidExpense,
 )
+from .occasions import Audience, Concern, OccasionDate, OccasionDay, PlannedVisit
 from .organisations import Organisation, Sector
 from .people import EmploymentStatus, Gender, Person
 from .povertylines import PovertyLine
@@ -24,6 +25,11 @@ from .visits import Attachment, Visit, VisitKind
 
 __all__ = [
     "Attachment",
+    "Audience",
+    "Concern",
+    "OccasionDate",
+    "OccasionDay",
+    "PlannedVisit",
     "Case",
     "CaseCategory",
     "CaseReview",

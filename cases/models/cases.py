@@ -38,6 +38,13 @@ class Occasion(models.TextChoices):
     DISABILITY_DAY = "disability_day", _("全国助残日")
     AIDS_DAY = "aids_day", _("世界艾滋病日")
     SPRING_FESTIVAL = "spring_festival", _("春节")
+    NEW_YEAR = "new_year", _("元旦")
+    WOMENS_DAY = "womens_day", _("三八妇女节")
+    LABOUR_DAY = "labour_day", _("五一劳动节")
+    NURSES_DAY = "nurses_day", _("护士节")
+    DOCTORS_DAY = "doctors_day", _("中国医师节")
+    DOUBLE_NINTH = "double_ninth", _("重阳节")
+    INTL_DISABILITY_DAY = "intl_disability_day", _("国际残疾人日")
 
 
 class CaseStatus(models.TextChoices):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -45,3 +46,18 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:organisation_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_parent_outside_subtree()
+
+    def check_parent_outside_subtree(self) -> None:
+        """A parent inside this organisation's own subtree would make the tree a loop."""
+        if not (self.pk and self.parent_id):
+            return
+        stored = type(self).objects.filter(pk=self.pk).values_list("path", flat=True).first()
+        parent = type(self).objects.filter(pk=self.parent_id).values_list("path", flat=True).first()
+        if self.parent_id == self.pk or (stored and parent and parent.startswith(stored)):
+            raise ValidationError(
+                {"parent": _("上级组织不能移到它自己或它的下级组织之下。")}, code="cycle"
+            )

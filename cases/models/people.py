@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -70,6 +71,12 @@ class Person(models.Model):
     is_hubei_team = models.BooleanField(_("援鄂医疗队员"), default=False)
     is_model_worker = models.BooleanField(_("劳模"), default=False)
     is_disabled = models.BooleanField(_("残疾"), default=False)
+    deceased_on = models.DateField(
+        _("去世日期"),
+        null=True,
+        blank=True,
+        help_text=_("职工去世后填写：慰问信改为致家属的唁慰信，节日走访不再列入。"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -116,6 +123,11 @@ class Person(models.Model):
         digit_known = len(number) == 18 and number[16].isdigit()
         if digit_known and self.gender and gender_of(number) != self.gender:
             errors["gender"] = _("性别与身份证号第17位不一致（奇数为男，偶数为女）。")
+        if self.deceased_on is not None:
+            if self.deceased_on > timezone.localdate():
+                errors["deceased_on"] = _("去世日期不能晚于今天。")
+            elif self.birth_date and self.deceased_on < self.birth_date:
+                errors["deceased_on"] = _("去世日期不能早于出生日期。")
         if errors:
             raise ValidationError(errors)
 

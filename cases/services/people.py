@@ -15,13 +15,10 @@ def _set_path(organisation: Organisation) -> None:
 
 @transaction.atomic
 def save_organisation(organisation: Organisation, *, by=None, reason: str = "") -> Organisation:
-    """Create or update an organisation and keep the materialised paths of its subtree true."""
-    if organisation.parent_id and organisation.pk:
-        ancestor = organisation.parent
-        while ancestor is not None:
-            if ancestor.pk == organisation.pk:
-                raise ValueError("An organisation cannot be placed below itself.")
-            ancestor = ancestor.parent
+    """Create or update an organisation and keep the materialised paths of its subtree true.
+
+    Raises ValidationError (on `parent`) for a move below the organisation's own subtree."""
+    organisation.check_parent_outside_subtree()
     old_path = None
     if organisation.pk:
         old_path = (

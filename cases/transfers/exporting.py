@@ -3,8 +3,9 @@
 Rows are read with `values_list(...).iterator(chunk_size=2000)`, so memory stays flat however
 long the list; CSV streams to the browser, large XLSX files are written (openpyxl write-only)
 to a temporary file by a background job. Every cell a spreadsheet could run as a formula is
-neutralised, sensitive columns are masked unless the user may reveal them, and every export is
-written to the access log with its row count and whether it held sensitive columns.
+neutralised, sensitive columns are masked (a full-number export is the separate, explicit action
+of `cases.transfers.full_export`), and every export is written to the access log with its
+filters, its row count and whether it held full numbers.
 """
 
 import csv
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from core.access import AccessAction, log_access
 from core.formatting import mask, neutralise
+from core.search import is_full_id, search_params
 
 CHUNK = 2_000
 # Above this many rows an XLSX export is written by a background job.
@@ -152,22 +154,32 @@ def attachment(response, filename: str):
     return response
 
 
-def log_export(*, user, spec: ExportSpec, fmt: str, rows: int, reveal: bool, params, request):
+def export_filters(spec: ExportSpec, params) -> dict[str, str]:
+    """The filters an export ran with, as the access log records them (a full ID masked)."""
+    return {
+        k: ",".join(mask(v) if is_full_id(v) else v for v in values)
+        for k in spec.filter_names
+        if (values := [v for v in params.getlist(k) if v])
+    }
+
+
+def log_export(
+    *, user, spec: ExportSpec, fmt: str, rows: int, reveal: bool, params, request, reason=""
+):
+    detail = {
+        "export": spec.kind,
+        "format": fmt,
+        "rows": rows,
+        "sensitive": bool(reveal and spec.has_sensitive),
+        "filters": export_filters(spec, params),
+    }
+    if reason:
+        detail["reason"] = reason
     log_access(
         user=user,
         action=AccessAction.EXPORT,
         object_type=spec.object_type,
-        detail={
-            "export": spec.kind,
-            "format": fmt,
-            "rows": rows,
-            "sensitive": bool(reveal and spec.has_sensitive),
-            "filters": {
-                k: ",".join(values)
-                for k in spec.filter_names
-                if (values := [v for v in params.getlist(k) if v])
-            },
-        },
+        detail=detail,
         request=request,
     )
 
@@ -176,15 +188,21 @@ def may_reveal(user) -> bool:
     return user.has_perm("cases.reveal_sensitive")
 
 
-def export_response(request, spec: ExportSpec, fmt: str, *, job_kind: str):
-    """Answer an export request: CSV streams; small XLSX at once; large XLSX as a job."""
+def export_response(
+    request, spec: ExportSpec, fmt: str, *, job_kind: str, reveal: bool = False, reason: str = ""
+):
+    """Answer an export request: CSV streams; small XLSX at once; large XLSX as a job.
+
+    Masked unless `reveal`, which only the full-number export (permission, reason and
+    confirmation checked there) passes."""
     from django.shortcuts import redirect
 
     from jobs.services import start_job
 
     user = request.user
-    reveal = may_reveal(user)
-    qs = spec.queryset(user, request.GET)
+    reveal = reveal and may_reveal(user)
+    params = search_params(request)
+    qs = spec.queryset(user, params)
     count = qs.count()
     log_export(
         user=user,
@@ -192,8 +210,9 @@ def export_response(request, spec: ExportSpec, fmt: str, *, job_kind: str):
         fmt=fmt,
         rows=count,
         reveal=reveal,
-        params=request.GET,
+        params=params,
         request=request,
+        reason=reason,
     )
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -207,7 +226,7 @@ def export_response(request, spec: ExportSpec, fmt: str, *, job_kind: str):
             by=user,
             params={
                 "kind": spec.kind,
-                "query": request.GET.urlencode(),
+                "query": params.urlencode(),
                 "reveal": reveal,
                 "language": get_language(),
             },

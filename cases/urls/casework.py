@@ -3,9 +3,11 @@
 from django.urls import path
 
 from cases.views import casework as views
+from cases.views import occasions
 
 urlpatterns: list = [
     path("workspace/", views.dashboard, name="dashboard"),
+    path("occasions/planned/", occasions.planned_visits, name="planned_visits"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

@@ -24,4 +24,5 @@ urlpatterns = [
         name="people_import_template",
     ),
     path("transfers/export/<slug:kind>.<slug:fmt>", views.export, name="export"),
+    path("transfers/export/<slug:kind>.<slug:fmt>/full/", views.export_full, name="export_full"),
 ]

@@ -48,8 +48,12 @@ from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
+<<<<<<< HEAD
 from uploads.held import HeldFile, hold_files, release_held_files, take_held_files
 from uploads.services import UploadRefused
+=======
+from core.search import search_params
+>>>>>>> main
 
 CASES_PER_PAGE = 25
 HELD_VISIT_FILES = "visit_attachment"
@@ -79,7 +83,7 @@ def dashboard(request):
 def case_list(request):
     require(_can_read(request.user))
     filterset = CaseFilter(
-        request.GET or None, queryset=case_list_for(request.user), user=request.user
+        search_params(request) or None, queryset=case_list_for(request.user), user=request.user
     )
     qs = filterset.qs if filterset.is_bound else filterset.queryset
     page = keyset_page(request, qs, ("-opened_at", "-id"), CASES_PER_PAGE)
@@ -129,7 +133,7 @@ def case_open(request):
     require(can_work_cases(request.user) and request.user.has_perm("cases.add_case"))
     person_id = request.GET.get("person") or request.POST.get("person")
     if not person_id or not is_id(person_id):
-        q = request.GET.get("q", "")
+        q = search_params(request).get("q", "")
         return render(
             request,
             "cases/casework/person_pick.html",

@@ -27,6 +27,7 @@ from cases.services import save_person
 from core.access import AccessAction, log_access
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
+from core.search import search_params
 
 PAGE_SIZES = (20, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -49,7 +50,8 @@ def _page_size(request) -> int:
 def person_list(request):
     organisations = organisations_visible_to(request.user)
     people = people_visible_to(request.user).select_related("organisation")
-    person_filter = PersonFilter(request.GET or None, queryset=people, organisations=organisations)
+    params = search_params(request)
+    person_filter = PersonFilter(params or None, queryset=people, organisations=organisations)
     if not person_filter.is_bound:
         queryset = people
     elif person_filter.is_valid():

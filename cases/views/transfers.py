@@ -7,12 +7,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from accounts.middleware import auditor_may_post
 from cases.jobs import EXPORT_KIND
-from cases.transfers.exporting import XLSX_TYPE, attachment, export_response, write_template
+from cases.transfers.exporting import (
+    XLSX_TYPE,
+    attachment,
+    export_response,
+    may_reveal,
+    write_template,
+)
 from cases.transfers.exports import EXPORTS
 from cases.transfers.flow import PEOPLE_IMPORT
+from cases.transfers.full_export import full_export
 from cases.transfers.people import COL_ACCOUNT, COL_ID, COL_MOBILE, PEOPLE_COLUMNS
 from cases.transfers.people_more import OPTIONAL_COLUMNS
 
@@ -38,15 +48,31 @@ _EXPORT_PERMISSION = {
 }
 
 
-@login_required
-def export(request, kind, fmt):
-    """The current filtered list of people, cases or visits, as CSV or XLSX."""
+def _export_spec(request, kind, fmt):
     spec = EXPORTS.get(kind)
     if spec is None or fmt not in ("csv", "xlsx"):
         raise Http404
     if not request.user.has_perm(_EXPORT_PERMISSION[kind]):
         raise PermissionDenied
-    return export_response(request, spec, fmt, job_kind=EXPORT_KIND)
+    return spec
+
+
+@login_required
+def export(request, kind, fmt):
+    """The current filtered list of people, cases or visits, as CSV or XLSX, masked."""
+    return export_response(request, _export_spec(request, kind, fmt), fmt, job_kind=EXPORT_KIND)
+
+
+@never_cache
+@auditor_may_post
+@login_required
+def export_full(request, kind, fmt):
+    """The same list with full ID numbers and accounts: permission, reason, confirmation."""
+    spec = _export_spec(request, kind, fmt)
+    masked = reverse("cases:export", args=[kind, fmt])
+    if request.GET:
+        masked += "?" + request.GET.urlencode()
+    return full_export(request, spec, fmt, job_kind=EXPORT_KIND, masked_url=masked)
 
 
 @login_required
@@ -57,6 +83,7 @@ def transfers_home(request):
         "cases/transfers/home.html",
         {
             "can_import": PEOPLE_IMPORT.allowed(request.user),
+            "can_reveal": may_reveal(request.user),
             "exports": [
                 spec
                 for kind, spec in EXPORTS.items()

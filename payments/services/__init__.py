@@ -7,6 +7,7 @@ One module per subject; this package re-exports them so callers write
 from .allocations import *  # noqa: F403
 from .approval import *  # noqa: F403
 from .batches import *  # noqa: F403
+from .bulk_approval import *  # noqa: F403
 from .campaigns import *  # noqa: F403
 from .payee import *  # noqa: F403
 from .payments import *  # noqa: F403

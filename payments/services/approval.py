@@ -5,9 +5,10 @@ payment: role and scope → four-eyes → state → the approver's level → bud
 the hardship file (in file, reviewed for the year). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
-one more such function added to `APPROVAL_CHECKS` — the bulk approval calls `approve_payment`
-for each payment, so a rule added here holds on both paths. A rule that needs a sum reads it
-from `ApprovalTotals` (add a method there), which reads each sum at most once per approval.
+one more such function added to `APPROVAL_CHECKS` — the bulk approval (`bulk_approval`) runs
+the same list, so a rule added here holds on both paths. A rule that needs a sum reads it from
+`ApprovalTotals` (add a method there, and its set-wise version to `bulk_approval.BulkTotals`),
+which reads each sum at most once per approval.
 
 Locks, always in this order so two approvals never deadlock: the campaign row, the payment
 row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
@@ -41,6 +42,7 @@ from ..exceptions import (
 from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
 from ..selectors_allocations import allocation_committed
+from ..selectors_approval import covering_allocation
 from .allocations import raise_if_over_allocation
 from .common import (
     copy_fields,
@@ -104,10 +106,7 @@ class ApprovalTotals:
                     "organisation"
                 )
             )
-        path = payment.organisation.path
-        covering = next(
-            (a for a in self._allocations if path.startswith(a.organisation.path)), None
-        )
+        covering = covering_allocation(self._allocations, payment.organisation.path)
         return covering, bool(self._allocations)
 
     def allocation_committed(self, allocation: Allocation) -> tuple[Decimal, int]:
@@ -253,9 +252,9 @@ def run_approval_checks(a: Approval, totals: ApprovalTotals) -> None:
         check(a, totals)
 
 
-def grant_approval(a: Approval) -> list[str]:
+def grant_approval(a: Approval, now: datetime.datetime | None = None) -> list[str]:
     """Set the approved state on the locked payment; returns the fields changed."""
-    p, now = a.payment, timezone.now()
+    p, now = a.payment, now or timezone.now()
     if a.second:
         p.status = PaymentStatus.SECOND_APPROVED
         p.second_approved_by = a.by

@@ -7,6 +7,7 @@ approval — is the only way the payment follows the person's new account.
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -24,7 +25,8 @@ from .common import (
     save_changed,
 )
 
-PAYEE_FIELDS = ["payee_name", "payee_bank", "payee_account"]
+# Payment field ← the person's field it is copied from.
+PAYEE_SOURCES = {"payee_name": "name", "payee_bank": "bank_name", "payee_account": "bank_account"}
 # Approved and not (or no longer) with the bank: a re-approval can still change where it goes.
 REAPPROVABLE = (PaymentStatus.APPROVED, PaymentStatus.SECOND_APPROVED, PaymentStatus.FAILED)
 _HISTORY_LOOKBACK = 50
@@ -32,10 +34,16 @@ _HISTORY_LOOKBACK = 50
 
 def take_payee_snapshot(payment: Payment, person: Person) -> list[str]:
     """Copy the (locked) person's holder, bank and account onto the payment; the fields set."""
-    payment.payee_name = person.name
-    payment.payee_bank = person.bank_name
-    payment.payee_account = person.bank_account
-    return list(PAYEE_FIELDS)
+    for target, source in PAYEE_SOURCES.items():
+        setattr(payment, target, getattr(person, source))
+    return list(PAYEE_SOURCES)
+
+
+def payee_snapshot_in_sql() -> dict[str, Subquery]:
+    """The same copy as update values, for a set-based UPDATE of payments whose person rows are
+    locked (so the values equal what `take_payee_snapshot` copies in memory)."""
+    person = Person.objects.filter(pk=OuterRef("person_id"))
+    return {target: Subquery(person.values(source)[:1]) for target, source in PAYEE_SOURCES.items()}
 
 
 def _payee(person) -> tuple[str, str, str]:

@@ -8,11 +8,12 @@ characters, or a payment reference), `organisation` (id: it and everything below
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import CaseCategory, HardshipLevel, Sector
 from cases.selectors import organisations_visible_to
 from cases.transfers.exporting import Column, ExportSpec, mask_account, mask_id
 from cases.transfers.exports import _person_q
 from core.numbers import is_id
-from payments.models import PaymentMethod, PaymentStatus
+from payments.models import FundingSource, PaymentMethod, PaymentStatus
 from payments.selectors import payments_visible_to
 
 
@@ -49,8 +50,13 @@ PAYMENTS_EXPORT = ExportSpec(
         Column(_("付款编号"), "reference"),
         Column(_("姓名"), "person__name"),
         Column(_("身份证号"), "person__id_number", masker=mask_id),
+        Column(_("单位代码"), "organisation__code"),
         Column(_("单位"), "organisation__name"),
+        Column(_("行业"), "organisation__sector", choices=dict(Sector.choices)),
+        Column(_("个案类别"), "case__category", choices=dict(CaseCategory.choices)),
+        Column(_("困难类别"), "case__hardship_level", choices=dict(HardshipLevel.choices)),
         Column(_("慰问活动"), "campaign__name"),
+        Column(_("经费来源"), "campaign__funding_source", choices=dict(FundingSource.choices)),
         Column(_("年度"), "year"),
         Column(_("金额（元）"), "amount"),
         Column(_("标准金额（元）"), "standard_amount"),

@@ -9,6 +9,7 @@ from uploads import views as uploads
 flow = {"flow": CAMPAIGN_LIST_IMPORT}
 urlpatterns = [
     path("transfers/export/payments.<slug:fmt>", views.export, name="export"),
+    path("transfers/export/payments.<slug:fmt>/full/", views.export_full, name="export_full"),
     path("transfers/campaign-list/", views.choose_campaign, name="campaign_list_import"),
     path("transfers/campaign-list/<int:pk>/", uploads.upload, flow, name="campaign_list_upload"),
     path(

@@ -1,7 +1,8 @@
 """Finance's approval queue and the leader's second-approval queue, with bulk actions.
 
-A bulk action calls the service once per payment, in its own transaction, and reports for
-each payment whether it went through or why not; one refusal never stops the others.
+Bulk approval is one call of `approve_payments` (set-based, one transaction); bulk rejection
+calls `reject_payment` once per payment. Either way the report says for each payment whether it
+went through or why not; one refusal never stops the others.
 """
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from core.paging import keyset_page
 
 from .. import permissions, services
 from ..forms import ApprovalFilterForm
+from ..models import Payment
 from ..selectors import (
     approval_queue_for,
     campaigns_visible_to,
@@ -27,30 +29,35 @@ from .explain import approval_block, first_approval_warning
 SESSION_KEY = "payments_bulk_report"
 
 
+def _line(payment: Payment, error: RuleViolation | None) -> dict:
+    if error is not None:
+        return {"reference": payment.reference, "ok": False, "message": error.message}
+    return {"reference": payment.reference, "ok": True, "message": payment.get_status_display()}
+
+
+def _rejected(payment: Payment, by, reason: str) -> RuleViolation | None:
+    try:
+        services.reject_payment(payment, by=by, reason=reason)
+    except RuleViolation as exc:
+        return exc
+    return None
+
+
 def bulk_apply(request, action: str, ids: list[str], reason: str) -> list[dict]:
     wanted = [n for i in ids if (n := as_id(i)) is not None]
     found = {p.pk: p for p in payments_visible_to(request.user).filter(pk__in=wanted)}
+    visible = [found[pk] for pk in wanted if pk in found]
+    if action == "approve":
+        errors = iter(o.error for o in services.approve_payments(visible, by=request.user))
+    else:
+        errors = iter(_rejected(p, request.user, reason) for p in visible)
     report = []
     for pk in wanted:
         payment = found.get(pk)
         if payment is None:
             report.append({"reference": str(pk), "ok": False, "message": _("未找到该慰问金。")})
-            continue
-        try:
-            if action == "approve":
-                services.approve_payment(payment, by=request.user)
-            else:
-                services.reject_payment(payment, by=request.user, reason=reason)
-        except RuleViolation as exc:
-            report.append({"reference": payment.reference, "ok": False, "message": exc.message})
         else:
-            report.append(
-                {
-                    "reference": payment.reference,
-                    "ok": True,
-                    "message": payment.get_status_display(),
-                }
-            )
+            report.append(_line(payment, next(errors)))
     return report
 
 

@@ -90,7 +90,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get(URL).status_code == 302
 
 
-DASHBOARD_QUERIES = 16  # 14 + the scope's organisation ids + the officer's payment counts
+DASHBOARD_QUERIES = 17  # 14 + the scope's organisation ids + payment counts + occasions
 
 
 @pytest.mark.parametrize("rows", [1, 12])

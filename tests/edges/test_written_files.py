@@ -32,6 +32,8 @@ FILE_URLS = {
     "cases:people_import_template",
     "cases:people_import_errors",
     "payments:export",
+    "payments:export_full",
+    "cases:export_full",
     "payments:batch_export",
     "audits:changelog_export",
     "audits:timeline_export",
@@ -159,6 +161,17 @@ def test_roster_exports(client, poisoned, kind, fmt):
 def test_payments_export(client, poisoned, fmt):
     client.force_login(poisoned["finance"])
     _assert_neutralised(client.get(reverse("payments:export", args=[fmt])))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_full_number_exports(client, poisoned, fmt):
+    client.force_login(poisoned["finance"])
+    confirmed = {"reason": "报送市总工会", "confirm": "on"}
+    for url in (
+        reverse("cases:export_full", args=["people", fmt]),
+        reverse("payments:export_full", args=[fmt]),
+    ):
+        _assert_neutralised(client.post(url, confirmed))
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -18,11 +18,14 @@ def context(**data):
 def test_every_demo_campaign_gets_a_valid_template_once(federation, administrator):
     warmth = CampaignFactory(organisation=federation, kind="warmth")
     hubei = CampaignFactory(organisation=federation, kind="hubei_team")
+    condolence = CampaignFactory(organisation=federation, kind="condolence")
     seed_letter_templates(context(users={"admin": administrator}))
     seed_letter_templates(context(users={"admin": administrator}))
     templates = {t.campaign: t for t in LetterTemplate.objects.all()}
-    assert set(templates) == {warmth, hubei}
-    assert "新春佳节" in templates[warmth].body and "驰援湖北" in templates[hubei].body
+    assert set(templates) == {warmth, hubei, condolence}
+    assert "万事如意" in templates[warmth].body and "驰援湖北" in templates[hubei].body
+    assert "身体欠安" in templates[condolence].body
+    assert "万事如意" not in templates[condolence].body
     for template in templates.values():
         assert not find_problems(template.body + template.title + template.signature)
         assert template.history.get().history_user == administrator

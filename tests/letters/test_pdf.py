@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from letters.chinese import date_in_chinese
+from core.chinese import date_in_chinese
 from payments.models import PaymentMethod, PaymentStatus
 from tests.factories import OrganisationFactory
 

@@ -263,7 +263,7 @@ def test_the_print_log_is_for_auditors_in_scope(
 def test_a_name_no_installed_font_can_draw_is_refused_naming_the_character(
     client, officer, union_a, campaign, fake_pdf, monkeypatch
 ):
-    from letters import fonts
+    from core import fonts
 
     real = fonts.run_fc_list
     monkeypatch.setattr(

@@ -133,8 +133,8 @@ def test_follow_ups_and_reviews_are_reminded_once_each(officer, case):
     )
     case.last_verified_on = today - datetime.timedelta(days=350)
     case.save()
-    assert notify_due_casework(today) == (1, 1)
-    assert notify_due_casework(today) == (0, 0)
+    assert notify_due_casework(today) == (1, 1, 0)
+    assert notify_due_casework(today) == (0, 0, 0)
     follow_up, review = sorted(texts(officer))
     assert "回访已逾期" in follow_up or "回访已逾期" in review
     assert any("年度复核应于 2026-12-17 前完成" in t for t in texts(officer))

@@ -60,17 +60,18 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(text, safe):
     assert neutralise(text) == safe
 
 
-def test_people_csv_is_scoped_unmasked_for_revealers_and_logged(client, officer, people):
+def test_people_csv_is_scoped_masked_even_for_revealers_and_logged(client, officer, people):
     client.force_login(officer)
     response = client.get(reverse("cases:export", args=["people", "csv"]))
     rows = csv_rows(response)
     assert rows[0][:3] == ["姓名", "身份证号", "性别"]
     assert len(rows) == 2  # union B's person is outside the officer's scope
     assert rows[1][0] == '\'=HYPERLINK("http://x")' and "'+SUM(A1)" in rows[1]
-    assert rows[1][1] == people[0].id_number and "6222020000001234" in rows[1]
+    assert rows[1][1] == "410102********" + people[0].id_number[-4:]
+    assert "6222********1234" in rows[1] and "6222020000001234" not in rows[1]
     log = AccessLog.objects.get(action=AccessAction.EXPORT)
     assert log.user == officer and log.object_type == "cases.person"
-    assert log.detail["rows"] == 1 and log.detail["sensitive"] is True
+    assert log.detail["rows"] == 1 and log.detail["sensitive"] is False
     assert log.detail["format"] == "csv"
 
 
@@ -144,7 +145,7 @@ def test_a_large_xlsx_export_runs_in_the_background_and_offers_the_file(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result_name.endswith(".xlsx")
     rows = xlsx_rows(job.result_file.read())
-    assert len(rows) == 2 and rows[1][1] == people[0].id_number
+    assert len(rows) == 2 and rows[1][1] == "410102********" + people[0].id_number[-4:]
 
 
 def test_the_export_query_count_does_not_grow_with_rows(

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from letters.chinese import amount_in_capitals, amount_in_figures, date_in_chinese, parse_capitals
+from core.chinese import amount_in_capitals, amount_in_figures, date_in_chinese, parse_capitals
 
 # Hand-checked against the PBOC rules (《正确填写票据和结算凭证的基本规定》) and its examples.
 CAPITALS = [

@@ -1,4 +1,4 @@
-from letters import fonts
+from core import fonts
 from letters.checks import check_chinese_font
 
 

@@ -1,0 +1,205 @@
+"""Money: paid minus reversed, in 人次 and yuan, with approved-not-paid apart.
+
+A payment counts +1 and +amount in the period it was paid, and −1 and −amount in the period it
+was reversed (a reversal in January undoes December's payment in January's figures, as the
+books do). Approved-not-paid counts the payments approved for the year that have not reached
+the bank: approved, second-approved, in a batch, or failed and waiting for a new batch.
+
+Each movement is one `Q` (`movement_q`): the aggregates and the lists behind every figure use
+the same one, so a figure and its list cannot disagree.
+"""
+
+from collections import defaultdict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+
+from payments.models import Payment, PaymentStatus
+from payments.selectors import COMMITTED_UNPAID, payments_visible_to
+
+from ..filters import NO_TIER, StatFilter
+from .scope import narrowed
+
+ZERO = Decimal("0.00")
+PAID_ONCE = (PaymentStatus.PAID, PaymentStatus.REVERSED)
+
+
+def movement_q(figure: str, f: StatFilter) -> Q:
+    """The payments one movement of the period counts (`net` = paid or reversed)."""
+    paid = Q(status__in=PAID_ONCE, paid_at__gte=f.start, paid_at__lt=f.end)
+    reversed_ = Q(status=PaymentStatus.REVERSED, reversed_at__gte=f.start, reversed_at__lt=f.end)
+    if figure == "paid":
+        return paid
+    if figure == "reversed":
+        return reversed_
+    if figure == "kept":  # paid in the period and not reversed since
+        return Q(status=PaymentStatus.PAID, paid_at__gte=f.start, paid_at__lt=f.end)
+    if figure == "pending":
+        return Q(status__in=COMMITTED_UNPAID, year=f.year)
+    return paid | reversed_
+
+
+def filtered_payments(user, f: StatFilter) -> QuerySet[Payment]:
+    """Payments in scope matching the page's filters and the figure's coordinates."""
+    qs = narrowed(payments_visible_to(user), user, f)
+    if f.kind:
+        qs = qs.filter(campaign__kind=f.kind)
+    if f.source:
+        qs = qs.filter(campaign__funding_source=f.source)
+    if f.category:
+        qs = qs.filter(case__category=f.category)
+    if f.tier:
+        qs = qs.filter(case__hardship_level="" if f.tier == NO_TIER else f.tier)
+    if f.campaign:
+        qs = qs.filter(campaign_id=f.campaign)
+    if f.flag:
+        qs = qs.filter(**{f"person__{f.flag}": True})
+    return qs
+
+
+@dataclass
+class Money:
+    paid_n: int = 0
+    paid: Decimal = ZERO
+    reversed_n: int = 0
+    reversed: Decimal = ZERO
+    pending_n: int = 0
+    pending: Decimal = ZERO
+
+    @property
+    def net_n(self) -> int:
+        return self.paid_n - self.reversed_n
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.reversed
+
+    def add(self, other: "Money") -> None:
+        self.paid_n += other.paid_n
+        self.paid += other.paid
+        self.reversed_n += other.reversed_n
+        self.reversed += other.reversed
+        self.pending_n += other.pending_n
+        self.pending += other.pending
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.paid_n or self.reversed_n or self.pending_n)
+
+
+def _annotations(f: StatFilter) -> dict[str, Aggregate]:
+    values: dict[str, Aggregate] = {}
+    for figure in ("paid", "reversed", "pending"):
+        q = movement_q(figure, f)
+        values[f"{figure}_n"] = Count("id", filter=q)
+        values[figure] = Sum("amount", filter=q)
+    return values
+
+
+def cents(value) -> Decimal:
+    """A sum as yuan to the fen (SQLite hands back `Decimal('1000')`, PostgreSQL `1000.00`)."""
+    return Decimal(value or 0).quantize(ZERO)
+
+
+def _money(row: Mapping[str, Any]) -> Money:
+    return Money(
+        paid_n=row["paid_n"],
+        paid=cents(row["paid"]),
+        reversed_n=row["reversed_n"],
+        reversed=cents(row["reversed"]),
+        pending_n=row["pending_n"],
+        pending=cents(row["pending"]),
+    )
+
+
+@dataclass(frozen=True)
+class MoneyGroup:
+    campaign: int
+    kind: str
+    source: str
+    tier: str
+    organisation: int
+    money: Money
+
+
+def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
+    """One GROUP BY over the period's payments: campaign, kind, source, tier, organisation.
+
+    Every money figure of the page is a roll-up of these groups (see `roll_up`).
+    """
+    any_movement = movement_q("net", f) | movement_q("pending", f)
+    rows = (
+        filtered_payments(user, f)
+        .filter(any_movement)
+        .values("campaign_id", "campaign__kind", "campaign__funding_source", "organisation_id")
+        .annotate(tier=F("case__hardship_level"), **_annotations(f))
+        .order_by()
+    )
+    return [
+        MoneyGroup(
+            campaign=row["campaign_id"],
+            kind=row["campaign__kind"],
+            source=row["campaign__funding_source"],
+            tier=row["tier"] or NO_TIER,
+            organisation=row["organisation_id"],
+            money=_money(row),
+        )
+        for row in rows
+    ]
+
+
+def roll_up(groups: list[MoneyGroup], key) -> dict[Hashable, Money]:
+    """The groups summed by `key(group)`; a key of None leaves the group out."""
+    totals: dict[Hashable, Money] = defaultdict(Money)
+    for group in groups:
+        k = key(group)
+        if k is not None:
+            totals[k].add(group.money)
+    return dict(totals)
+
+
+def money_of(qs: QuerySet[Payment], f: StatFilter) -> tuple[Money, int]:
+    """The same conditional aggregates over any payments queryset (a list's own total), and
+    the number of distinct people it pays."""
+    row = qs.aggregate(people=Count("person_id", distinct=True), **_annotations(f))
+    return _money(row), row["people"]
+
+
+def monthly(user, f: StatFilter) -> list[Money]:
+    """Paid and reversed (人次 and yuan) per month of the year: one query of conditional
+    aggregates, twelve months × four figures."""
+    values: dict[str, Aggregate] = {}
+    for month in range(1, 13):
+        period = StatFilter(year=f.year, month=month)
+        for figure in ("paid", "reversed"):
+            q = movement_q(figure, period)
+            values[f"{figure}_n_{month}"] = Count("id", filter=q)
+            values[f"{figure}_{month}"] = Sum("amount", filter=q)
+    row = filtered_payments(user, f).filter(movement_q("net", f)).aggregate(**values)
+    return [
+        Money(
+            paid_n=row[f"paid_n_{m}"],
+            paid=cents(row[f"paid_{m}"]),
+            reversed_n=row[f"reversed_n_{m}"],
+            reversed=cents(row[f"reversed_{m}"]),
+        )
+        for m in range(1, 13)
+    ]
+
+
+def people_reached(user, f: StatFilter, groups: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+    """Distinct flagged people paid (and not reversed) in the period by a campaign of their
+    kind; `groups` maps a name to (the person's flag, the campaign kind)."""
+    paid_and_kept = movement_q("kept", f)
+    values = {
+        name: Count(
+            "person_id",
+            distinct=True,
+            filter=paid_and_kept & Q(campaign__kind=kind, **{f"person__{flag}": True}),
+        )
+        for name, (flag, kind) in groups.items()
+    }
+    return filtered_payments(user, f).filter(paid_and_kept).aggregate(**values)

@@ -1,0 +1,106 @@
+"""统计: the page, the lists behind its figures, and the year-end return.
+
+Leader, finance and auditor see the whole federation, officers their subtree (the scope comes
+from the user's organisation like everywhere); an organisation outside it is a 404.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+
+from cases.models import CaseCategory, Sector
+from cases.selectors import organisations_visible_to
+from core.paging import keyset_page
+from payments.models import CampaignKind
+
+from . import selectors as s
+from .filters import FIRST_YEAR, StatFilter, parse_filters
+from .permissions import can_view_statistics
+from .tables import build_statistics, tier_label
+
+PAGE_SIZE = 50
+
+
+def _require(user) -> None:
+    if not can_view_statistics(user):
+        raise PermissionDenied
+
+
+def _filter_form(user, f: StatFilter) -> dict:
+    this_year = timezone.localdate().year
+    return {
+        "years": list(range(this_year + 1, FIRST_YEAR - 1, -1)),
+        "organisations": organisations_visible_to(user).order_by("path").only("id", "name"),
+        "sectors": Sector.choices,
+        "kinds": CampaignKind.choices,
+        "categories": CaseCategory.choices,
+    }
+
+
+@login_required
+def statistics(request):
+    _require(request.user)
+    f = parse_filters(request.user, request.GET)
+    stats = build_statistics(request.user, f)
+    return render(
+        request,
+        "figures/statistics.html",
+        {"f": f, "stats": stats, "chart_data": stats.chart_data(), **_filter_form(request.user, f)},
+    )
+
+
+@login_required
+def payment_list(request):
+    """The payments one figure counts, with the list's own total beside the figure's."""
+    _require(request.user)
+    f = parse_filters(request.user, request.GET, with_figure=True)
+    qs = s.filtered_payments(request.user, f).filter(s.movement_q(f.figure, f))
+    total, people = s.money_of(qs, f)
+    page = keyset_page(
+        request,
+        qs.select_related("person", "organisation", "campaign", "case"),
+        ("-id",),
+        PAGE_SIZE,
+    )
+    return render(
+        request,
+        "figures/payment_list.html",
+        {
+            "f": f,
+            "total": total,
+            "people": people,
+            "page": page,
+            "tier_label": tier_label(f.tier) if f.tier else "",
+        },
+    )
+
+
+@login_required
+def file_list(request):
+    _require(request.user)
+    f = parse_filters(request.user, request.GET, with_figure=True)
+    figure = request.GET.get("figure", "")
+    qs = s.filtered_files(request.user, f)
+    if figure == "reviewed":
+        qs = qs.filter(pk__in=s.reviews_done(request.user, f).values("case_id"))
+    elif figure in s.FILE_FIGURES:
+        qs = qs.filter(s.file_q(figure, f))
+    else:
+        qs = qs.none()
+    page = keyset_page(request, qs.select_related("person", "organisation"), ("-id",), PAGE_SIZE)
+    return render(request, "figures/file_list.html", {"f": f, "figure": figure, "page": page})
+
+
+@login_required
+def visit_list(request):
+    _require(request.user)
+    f = parse_filters(request.user, request.GET, with_figure=True)
+    qs = s.filtered_visits(request.user, f)
+    page = keyset_page(
+        request,
+        qs.select_related("case__person", "case__organisation"),
+        ("-visit_date", "-id"),
+        PAGE_SIZE,
+    )
+    return render(request, "figures/visit_list.html", {"f": f, "page": page})

@@ -1,0 +1,88 @@
+"""Who may open 统计, what a bad filter does, and the page's constant cost."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.payments.factories import case_in
+
+PAGES = ("figures:statistics", "figures:payments", "figures:files", "figures:visits")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_administrator_and_anonymous_cannot_open_statistics(client, administrator, name):
+    assert client.get(reverse(name)).status_code == 302
+    client.force_login(administrator)
+    assert client.get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["leader", "finance", "auditor", "officer"])
+def test_each_reading_role_opens_statistics(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("figures:statistics"), {"year": 2026})
+    assert response.status_code == 200
+    assert "2026 年度统计" in response.content.decode()
+
+
+def test_a_bad_filter_is_named_and_left_out(client, leader, walk):
+    walk("paid", paid_on=datetime.date(2026, 2, 2))
+    client.force_login(leader)
+    response = client.get(
+        reverse("figures:statistics"), {"year": "20x6", "sector": "mining", "kind": "warmth"}
+    )
+    assert response.status_code == 200
+    errors = response.context["f"].errors
+    assert any("年度“20x6”无效" in e for e in errors)
+    assert any("“行业”的值“mining”无效" in e for e in errors)
+    assert response.context["f"].kind == "warmth"
+    for junk in ("²⁰²⁶", "99999999999999", "-1"):
+        assert client.get(reverse("figures:statistics"), {"year": junk}).status_code == 200
+        assert client.get(reverse("figures:payments"), {"month": junk}).status_code == 200
+
+
+def test_an_organisation_that_does_not_exist_is_a_404(client, leader):
+    client.force_login(leader)
+    assert client.get(reverse("figures:statistics"), {"organisation": 99999}).status_code == 404
+    assert client.get(reverse("figures:statistics"), {"organisation": "x"}).status_code == 404
+
+
+def test_the_page_costs_the_same_number_of_queries_whatever_the_rows(
+    client, leader, officer, walk, union_a, django_assert_num_queries
+):
+    from tests.factories import OrganisationFactory
+
+    def page():
+        client.get(reverse("figures:statistics"), {"year": 2026})
+
+    branches = [OrganisationFactory(parent=union_a, sector="culture") for _ in range(3)]
+    walk("paid", paid_on=datetime.date(2026, 2, 2))
+    client.force_login(leader)
+    page()  # the session's first request writes its activity stamp
+    with django_assert_num_queries(QUERIES):
+        page()
+    for n, branch in enumerate(branches):
+        walk("paid", paid_on=datetime.date(2026, 3 + n, 2), case=case_in(branch, officer=officer))
+        walk("approved")
+    with django_assert_num_queries(QUERIES):
+        page()
+
+
+def test_a_list_behind_a_figure_costs_the_same_whatever_the_rows(
+    client, leader, walk, django_assert_num_queries
+):
+    url = reverse("figures:payments")
+    walk("paid", paid_on=datetime.date(2026, 2, 2))
+    client.force_login(leader)
+    client.get(url, {"year": 2026})
+    with django_assert_num_queries(LIST_QUERIES):
+        client.get(url, {"year": 2026})
+    for n in range(3):
+        walk("paid", paid_on=datetime.date(2026, 3 + n, 2))
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(url, {"year": 2026})
+    assert len(response.context["page"].object_list) == 4
+
+
+QUERIES = 19
+LIST_QUERIES = 10
