@@ -48,12 +48,9 @@ from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
-<<<<<<< HEAD
+from core.search import search_params
 from uploads.held import HeldFile, hold_files, release_held_files, take_held_files
 from uploads.services import UploadRefused
-=======
-from core.search import search_params
->>>>>>> main
 
 CASES_PER_PAGE = 25
 HELD_VISIT_FILES = "visit_attachment"
