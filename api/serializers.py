@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.models import Case, Organisation, Person, Visit, VisitKind
-from payments.models import Campaign, DisbursementBatch, Payment, PaymentMethod
+from payments.models import AssistanceItem, Campaign, DisbursementBatch, Payment, PaymentMethod
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -212,6 +212,7 @@ class PaymentSerializer(serializers.ModelSerializer):
             "standard_amount",
             "justification",
             "method",
+            "assistance_item",
             "purpose",
             "year",
             "status",
@@ -248,6 +249,13 @@ class PaymentDraftSerializer(serializers.Serializer):
     )
     method = serializers.ChoiceField(
         choices=PaymentMethod.choices, default=PaymentMethod.BANK, label=_("发放方式")
+    )
+    assistance_item = serializers.ChoiceField(
+        choices=AssistanceItem.choices,
+        required=False,
+        allow_blank=True,
+        label=_("救助项目"),
+        help_text=_("留空则按活动默认。"),
     )
     purpose = serializers.CharField(max_length=100, required=False, allow_blank=True)
     justification = serializers.CharField(required=False, allow_blank=True)

@@ -167,3 +167,25 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.seq}"
+
+
+class VerifiedPosition(models.Model):
+    """Where the last clean `verify_audit` run reached, so the next run continues from there.
+
+    The body (both chains' sequence number and digest there, the last access-log id, the last
+    history id per model) is signed with the chain key: a position advanced by hand fails its
+    signature, is reported, and the run falls back to a full verification.
+    """
+
+    name = models.CharField(max_length=20, primary_key=True)
+    body = models.TextField()
+    key_id = models.CharField(max_length=12)
+    signature = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已验证位置")
+        verbose_name_plural = _("已验证位置")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.at:%Y-%m-%d %H:%M}"

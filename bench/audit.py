@@ -1,33 +1,31 @@
 # ruff: noqa: S608 — SQL over our own table names, for the load
-"""Benchmark (not a test): the change log and verify_audit over millions of history rows.
+"""Benchmark (not a test): the audit trail over a million (or ten million) history rows.
 
-    createdb -h 127.0.0.1 -U postgres bench_audit
+    DATABASE_URL=sqlite:////tmp/bench_audit.sqlite3 .venv/bin/python bench/audit.py --rows 1000000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_audit \\
         .venv/bin/python bench/audit.py --rows 10000000
 
-Fills `cases_historicalperson` with N history rows of `N / 10` people (ten versions each), their
-`ChangeEntry` index rows with real keyed digests, and the sealed chain — by COPY, with the
-secondary indexes dropped during the load and rebuilt after. Then times, through the real view
-(test client, auditor of the federation): the change log's first page unfiltered, filtered by
-user, filtered by record, a page deep in the log, and `verify_audit` over everything.
-
-Measured 2026-11-23 (PostgreSQL 15, 2 cores shared with other jobs, load average 6-9):
-fill 10,000,000 rows 1,319 s (HMAC in Python bound) + index rebuild 267 s; first page of the
-change log (view + render, median of 5): unfiltered 87 ms, by user 82 ms, by record 56 ms,
-by type + organisation 100 ms, 99 % deep 97 ms; timeline 31 ms; verify_audit 503 s wall
-(292 s CPU, 114 MB RSS).
+Fills the person history with N rows of N / 10 people, their `ChangeEntry` rows with real keyed
+digests, the sealed chain and the live people (`bench/audit_fill.py`; skipped when the database
+already holds them). Then prints, each with wall and CPU seconds and the load average:
+- `verify_audit --full`: history rows verified per second (target >= 100,000 on SQLite);
+- `verify_audit` (incremental) after one new change (target < 1 s);
+- one person saved through the service with the chain (history row, entry, seal after commit)
+  against history alone (the audit receivers disconnected): ms and queries per save (target
+  <= 2x);
+- with `--changelog`, the change log's pages through the real view (as the 2026-11-23 run did).
 """
 
 import argparse
-import datetime
+import io
 import os
 import statistics
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("AUDIT_CHAIN_KEY", "bench-audit-chain-key")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings.dev")
 os.environ.setdefault("SECRET_KEY", "bench-audit-key")
 
@@ -37,21 +35,15 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from accounts.roles import Role, ensure_role_groups  # noqa: E402
-from audits.chain import CHAIN_CHANGES, _key, _mac, chain_link, column_set, entry_text  # noqa: E402
-from audits.models import ChainHead, ChangeEntry  # noqa: E402
-from audits.registry import tracked_models  # noqa: E402
-from cases.models import Organisation  # noqa: E402
-
-T0 = datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC)
-
-
-def say(*args):
-    print(*args, flush=True)
+from audits.models import ChangeEntry  # noqa: E402
+from bench.audit_fill import fill, say  # noqa: E402
+from cases.models import Organisation, Person  # noqa: E402
+from core.history import attribute_change  # noqa: E402
 
 
 def setup_world():
@@ -79,188 +71,6 @@ def setup_world():
     return root, unions, users, auditor
 
 
-def secondary_indexes(table):
-    with connection.cursor() as c:
-        c.execute(
-            """SELECT i.indexname, i.indexdef FROM pg_indexes i
-               WHERE i.tablename = %s AND NOT EXISTS (
-                 SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)""",
-            [table],
-        )
-        return c.fetchall()
-
-
-def fill(rows: int, unions, users):
-    tracked = tracked_models()["cases.person"]
-    hm = tracked.history_model
-    h_table, e_table = hm._meta.db_table, ChangeEntry._meta.db_table
-    columns = list(tracked.columns)
-    with connection.cursor() as c:
-        c.execute(f'SELECT count(*) FROM "{h_table}"')
-        if c.fetchone()[0] >= rows:
-            say(f"{h_table} already holds >= {rows} rows; skipping the fill")
-            return
-    from audits.chain import seal_pending
-
-    seal_pending()  # the world's own rows first; the filled rows continue the chain
-    head = ChainHead.objects.get(name=CHAIN_CHANGES)
-    first_seq, previous_chain = head.seq, head.digest
-    first_entry = (ChangeEntry.objects.order_by("-id").values_list("id", flat=True).first()) or 0
-    dropped = secondary_indexes(h_table) + secondary_indexes(e_table)
-    with connection.cursor() as c:
-        for name, _definition in dropped:
-            c.execute(f'DROP INDEX "{name}"')
-        # unique constraints of the entry table are rebuilt after the load too
-        c.execute(f'ALTER TABLE "{e_table}" DROP CONSTRAINT IF EXISTS changeentry_one_per_row')
-        c.execute(
-            f'ALTER TABLE "{e_table}" DROP CONSTRAINT IF EXISTS audits_changeentry_chain_seq_key'
-        )
-    people = max(1, rows // 10)
-    key = _key()
-    column_names = column_set(tracked).names
-    columns_id = column_set(tracked).pk
-    paths = {u.pk: u.path for u in unions}
-    union_ids = [u.pk for u in unions]
-    user_ids = [u.pk for u in users]
-    entry_columns = [
-        "id",
-        "at",
-        "user_id",
-        "model",
-        "object_id",
-        "history_id",
-        "prev_history_id",
-        "kind",
-        "organisation_id",
-        "organisation_path",
-        "reason",
-        "digest",
-        "chain_seq",
-        "chain_digest",
-        "columns_id",
-    ]
-    started = time.monotonic()
-    bank = "622202020000"
-    h_sql = f'COPY "{h_table}" ({", ".join(columns)}) FROM STDIN'
-    e_sql = f'COPY "{e_table}" ({", ".join(entry_columns)}) FROM STDIN'
-    raw = connection.connection
-    h_batch, e_batch = [], []
-
-    def flush():
-        with raw.cursor() as cursor:
-            with cursor.copy(h_sql) as copy:
-                for values in h_batch:
-                    copy.write_row(values)
-            with cursor.copy(e_sql) as copy:
-                for values in e_batch:
-                    copy.write_row(values)
-        h_batch.clear()
-        e_batch.clear()
-
-    for i in range(rows):
-        history_id = i + 1
-        person_id = i % people + 1
-        version = i // people
-        org = union_ids[person_id % len(union_ids)]
-        at = T0 + datetime.timedelta(seconds=i * 30)
-        user = user_ids[i % len(user_ids)]
-        row = {
-            "address": f"幸福路{person_id}号",
-            "bank_account": f"{bank}{person_id:07d}",
-            "bank_name": "中国工商银行",
-            "birth_date": datetime.date(1970, 1, 1) + datetime.timedelta(days=person_id % 9000),
-            "created_at": T0,
-            "employment_status": "retired" if version % 2 else "in_service",
-            "gender": "M",
-            "history_change_reason": f"第{version}次更新" if version else "登记",
-            "history_date": at,
-            "history_id": history_id,
-            "history_type": "~" if version else "+",
-            "history_user_id": user,
-            "household_monthly_income": Decimal(3000 + version * 100).quantize(Decimal("0.01")),
-            "household_size": 3,
-            "id": person_id,
-            "id_number": f"41010219700101{person_id % 10000:04d}",
-            "id_tail": f"{person_id % 10000:04d}",
-            "is_disabled": False,
-            "is_frontline_medical": False,
-            "is_hubei_team": False,
-            "is_model_worker": bool(version % 3 == 0),
-            "mobile": f"138{person_id:08d}",
-            "name": f"职工{person_id}",
-            "organisation_id": org,
-            "position": "教师",
-            "updated_at": at,
-        }
-        entry = {
-            "model": "cases.person",
-            "object_id": str(person_id),
-            "history_id": history_id,
-            "prev_history_id": history_id - people if version else None,
-            "kind": row["history_type"],
-            "at": at,
-            "user_id": user,
-            "organisation_id": org,
-            "organisation_path": paths[org],
-            "reason": row["history_change_reason"],
-            "columns_id": columns_id,
-        }
-        digest = _mac(entry_text(entry, row, [], column_names), key)
-        seq = first_seq + history_id
-        previous_chain = chain_link(previous_chain, seq, digest, key)
-        h_batch.append([row[name] for name in columns])
-        e_batch.append(
-            [
-                first_entry + history_id,
-                at,
-                user,
-                "cases.person",
-                str(person_id),
-                history_id,
-                entry["prev_history_id"],
-                entry["kind"],
-                org,
-                paths[org],
-                entry["reason"],
-                digest,
-                seq,
-                previous_chain,
-                columns_id,
-            ]
-        )
-        if len(h_batch) >= 50_000:
-            flush()
-        if history_id % 500_000 == 0:
-            rate = history_id / (time.monotonic() - started)
-            say(f"  {history_id:,} rows ({rate:,.0f}/s)")
-    flush()
-    load = time.monotonic() - started
-    say(f"COPY of {rows:,} history rows + {rows:,} entries: {load:.0f}s")
-    started = time.monotonic()
-    with connection.cursor() as c:
-        for _name, definition in dropped:
-            c.execute(definition)
-        c.execute(
-            f'ALTER TABLE "{e_table}" ADD CONSTRAINT changeentry_one_per_row '
-            f"UNIQUE (model, history_id)"
-        )
-        c.execute(
-            f'ALTER TABLE "{e_table}" ADD CONSTRAINT audits_changeentry_chain_seq_key '
-            f"UNIQUE (chain_seq)"
-        )
-        c.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{h_table}\"', 'history_id'), %s)", [rows]
-        )
-        c.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{e_table}\"', 'id'), %s)",
-            [first_entry + rows],
-        )
-        c.execute(f'ANALYZE "{h_table}"')
-        c.execute(f'ANALYZE "{e_table}"')
-    ChainHead.objects.filter(name=CHAIN_CHANGES).update(seq=first_seq + rows, digest=previous_chain)
-    say(f"index rebuild + analyze: {time.monotonic() - started:.0f}s")
-
-
 def timed(client, url, params=None, repeat=5):
     times = []
     for _ in range(repeat):
@@ -271,24 +81,95 @@ def timed(client, url, params=None, repeat=5):
     return statistics.median(times), response
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--skip-verify", action="store_true")
-    args = parser.parse_args()
-    assert connection.vendor == "postgresql", "run on PostgreSQL (DATABASE_URL)"
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    root, unions, users, auditor = setup_world()
-    fill(args.rows, unions, users)
+class Clock:
+    """Wall and CPU seconds of a block, and the load average when it ended."""
 
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+        self.load = os.getloadavg()[0]
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s wall, {self.cpu:.2f} s CPU, load average {self.load:.1f}"
+
+
+def history_rows() -> int:
+    from audits.registry import tracked_models
+
+    return sum(t.history_model._default_manager.count() for t in tracked_models().values())
+
+
+def measure_verification() -> None:
+    rows = history_rows()
+    with Clock() as full:
+        call_command("verify_audit", "--full", stdout=io.StringIO())
+    say(
+        f"verify_audit --full over {rows:,} history rows: {full}; "
+        f"{rows / full.wall:,.0f} rows/s wall, {rows / full.cpu:,.0f} rows/s CPU"
+    )
+    with Clock() as nothing_new:
+        call_command("verify_audit", stdout=io.StringIO())
+    say(f"verify_audit (incremental), nothing new: {nothing_new}")
+    person = Person.objects.order_by("pk")[7]
+    attribute_change(person, by=None, reason="bench: one change")
+    person.position = f"岗位{time.time_ns() % 1000}"
+    person.save()
+    out = io.StringIO()
+    with Clock() as one_new:
+        call_command("verify_audit", stdout=out)
+    assert "incremental" in out.getvalue(), out.getvalue()
+    say(f"verify_audit (incremental) after one new change: {one_new}")
+
+
+def _saves(people, count: int) -> tuple[float, float, float]:
+    """ms wall, ms CPU and queries per save, each save its own transaction (sealing included)."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, Clock() as clock:
+        for n in range(count):
+            person = people[n % len(people)]
+            with transaction.atomic():
+                attribute_change(person, by=None, reason="bench save")
+                person.household_size = 1 + (person.household_size % 5)
+                person.save()
+    return clock.wall * 1000 / count, clock.cpu * 1000 / count, len(queries) / count
+
+
+def measure_save_cost(count: int) -> None:
+    """One save with the chain against history alone (the audit receivers disconnected); the
+    history-alone rows are indexed afterwards so the trail stays intact."""
+    from simple_history.signals import post_create_historical_record
+
+    from audits.services import index_unindexed_history
+    from audits.signals import index_history_row
+
+    people = list(Person.objects.order_by("pk")[:50])
+    _saves(people, 20)  # warm up: caches, prepared column sets
+    chain = _saves(people, count)
+    post_create_historical_record.disconnect(index_history_row)
+    try:
+        alone = _saves(people, count)
+    finally:
+        post_create_historical_record.connect(index_history_row)
+    index_unindexed_history()
+    say(
+        f"save with the chain: {chain[0]:.2f} ms wall, {chain[1]:.2f} ms CPU, "
+        f"{chain[2]:.1f} queries; history alone: {alone[0]:.2f} ms wall, {alone[1]:.2f} ms CPU, "
+        f"{alone[2]:.1f} queries; ratio {chain[0] / alone[0]:.2f}x wall, "
+        f"{chain[1] / alone[1]:.2f}x CPU (load average {os.getloadavg()[0]:.1f})"
+    )
+
+
+def measure_changelog(rows: int, unions, auditor) -> None:
     client = Client()
     client.force_login(auditor)
     url = reverse("audits:changelog")
-    with connection.cursor() as c:
-        c.execute(f'SELECT count(*) FROM "{ChangeEntry._meta.db_table}"')
-        say(f"change entries: {c.fetchone()[0]:,}")
-    people = max(1, args.rows // 10)
+    say(f"change entries: {ChangeEntry.objects.count():,}")
+    people = max(1, rows // 10)
     results = {}
     results["first page, unfiltered"], response = timed(client, url)
     results["first page, by user"], _ = timed(client, url, {"user": "bench7"})
@@ -298,7 +179,7 @@ def main():
     results["first page, by record type + organisation"], _ = timed(
         client, url, {"model": "cases.person", "organisation": unions[5].pk}
     )
-    deep = ChangeEntry.objects.order_by("at").values_list("at", "id")[args.rows // 100]
+    deep = ChangeEntry.objects.order_by("at").values_list("at", "id")[rows // 100]
     from audits.selectors import encode_cursor
 
     results["a page 99% deep (keyset)"], _ = timed(client, url, {"after": encode_cursor(*deep)})
@@ -307,10 +188,27 @@ def main():
     )
     for name, seconds in results.items():
         say(f"{name:45s} {seconds * 1000:8.1f} ms (median of 5)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--saves", type=int, default=300)
+    parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--changelog", action="store_true")
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    say(f"{connection.vendor}, {args.rows:,} rows, load average {os.getloadavg()[0]:.1f}")
+    root, unions, users, auditor = setup_world()
+    with Clock() as filling:
+        fill(args.rows, unions, users)
+    say(f"fill: {filling}")
     if not args.skip_verify:
-        started = time.monotonic()
-        call_command("verify_audit")
-        say(f"verify_audit over {args.rows:,} history rows: {time.monotonic() - started:.0f}s")
+        measure_verification()
+    measure_save_cost(args.saves)
+    if args.changelog:
+        measure_changelog(args.rows, unions, auditor)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,17 @@ def case_detail_for(user) -> QuerySet[Case]:
     """The case with what its page shows, the hardship file's household and reviews included."""
     return (
         cases_visible_to(user)
-        .select_related("person__organisation", "organisation", "opened_by", "file_approved_by")
+        .select_related(
+            "person__organisation",
+            "organisation",
+            "opened_by",
+            "file_approved_by",
+            "archived_by",
+        )
         .prefetch_related(
             "household_members",
             "rigid_expenses",
+            "exit_follow_ups",
             Prefetch(
                 "reviews",
                 queryset=CaseReview.objects.select_related("reviewed_by", "approved_by"),

@@ -56,6 +56,7 @@ class PrintKind(models.TextChoices):
     SIGNOFF = "signoff", _("签收表")
     RECUPERATION_ROSTER = "recup_roster", _("疗休养名册")
     RECUPERATION_NOTICE = "recup_notice", _("疗休养通知书")
+    FILE_SHEET = "file_sheet", _("困难职工档案表")
 
 
 class PrintChannel(models.TextChoices):

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("payments/<int:payment_pk>/letter.pdf", views.payment_letter, name="payment_letter"),
     path("cases/<int:case_pk>/letter.pdf", views.case_letter, name="case_letter"),
+    path("cases/<int:case_pk>/file-sheet.pdf", views.file_sheet, name="file_sheet"),
     path("batches/<int:batch_pk>/signoff.pdf", views.batch_signoff, name="batch_signoff"),
     path("log/", views.print_log, name="print_log"),
     path("log/<int:pk>/", views.print_record, name="print_record"),

@@ -15,6 +15,7 @@ from core.scope import get_in_scope_or_404
 from jobs.services import start_job
 
 from . import rendering, selectors
+from .file_sheet import print_file_sheet
 from .forms import LetterTemplateForm
 from .models import LetterTemplate, PrintChannel, PrintKind
 from .permissions import can_edit_templates, can_print, can_view_print_log, require
@@ -159,6 +160,19 @@ def case_letter(request, case_pk):
     payment = selectors.latest_printable_payment_of_case(request.user, case)
     try:
         out = print_case_letter(case=case, payment=payment, by=request.user, request=request)
+    except RuleViolation as error:
+        return _refused(request, error)
+    return _pdf_response(out)
+
+
+@login_required
+@require_GET
+def file_sheet(request, case_pk):
+    """The hardship file's 档案表 (A4 PDF), printed from the case page."""
+    require(can_print(request.user))
+    case = get_in_scope_or_404(selectors.letter_cases_visible_to(request.user), request, pk=case_pk)
+    try:
+        out = print_file_sheet(case, by=request.user, request=request)
     except RuleViolation as error:
         return _refused(request, error)
     return _pdf_response(out)

@@ -3,8 +3,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BatchLine, Campaign, CampaignStandard, DisbursementBatch, Payment
-from .services import campaign_limit_problems, save_campaign
+from .models import (
+    AssistanceStandard,
+    BatchLine,
+    Campaign,
+    CampaignStandard,
+    DisbursementBatch,
+    Payment,
+)
+from .services import campaign_limit_problems, save_assistance_standard, save_campaign
 
 
 class CampaignStandardInline(admin.TabularInline):
@@ -24,6 +31,7 @@ class CampaignForm(forms.ModelForm):
             "ends_on",
             "budget",
             "funding_source",
+            "assistance_item",
             "annual_cap",
             "second_approval_threshold",
             "status",
@@ -58,7 +66,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
     list_display = ("reference", "person", "campaign", "amount", "status", "organisation")
     list_select_related = ("person", "campaign", "organisation")
-    list_filter = ("status", "method")
+    list_filter = ("status", "method", "assistance_item")
     search_fields = ("=reference", "person__name")
     show_full_result_count = False
 
@@ -98,3 +106,13 @@ class DisbursementBatchAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AssistanceStandard)
+class AssistanceStandardAdmin(SimpleHistoryAdmin):
+    list_display = ("hardship_level", "item", "basis", "value", "note")
+    list_filter = ("hardship_level", "item")
+
+    def save_model(self, request, obj, form, change):
+        reason = _("后台编辑") if change else _("后台新建")
+        save_assistance_standard(obj, by=request.user, reason=reason)

@@ -19,7 +19,14 @@ from core.demo import DemoContext, register
 from core.history import attribute_change
 
 from . import permissions, services
-from .models import Campaign, CampaignStandard, CampaignStatus, Payment, PaymentMethod
+from .models import (
+    AssistanceStandard,
+    Campaign,
+    CampaignStandard,
+    CampaignStatus,
+    Payment,
+    PaymentMethod,
+)
 
 WARMTH_STANDARDS = [
     ("hardship", "deep", "1500.00"),
@@ -143,6 +150,29 @@ def _walk(state, case, campaign, *, amount, method, users):
     return payment  # batched together below
 
 
+# The federation's household standards (救助标准): tier, item, basis, value.
+ASSISTANCE_STANDARDS = [
+    ("deep", "living", "line_months", "3"),
+    ("relative", "living", "line_months", "2"),
+    ("accident", "living", "fixed", "5000.00"),
+    ("deep", "medical", "self_paid_share", "0.70"),
+    ("relative", "medical", "self_paid_share", "0.50"),
+    ("accident", "medical", "self_paid_share", "0.80"),
+    ("deep", "education", "per_student", "2000.00"),
+    ("relative", "education", "per_student", "1500.00"),
+]
+
+
+def _seed_assistance_standards(by) -> None:
+    if AssistanceStandard.objects.exists() or not permissions.can_manage_campaigns(by):
+        return
+    for level, item, basis, value in ASSISTANCE_STANDARDS:
+        standard = AssistanceStandard(
+            hardship_level=level, item=item, basis=basis, value=Decimal(value), note="演示标准"
+        )
+        services.save_assistance_standard(standard, by=by, reason="演示数据")
+
+
 @register(order=30)
 def seed_payments(ctx: DemoContext) -> None:
     users_by_name = ctx.data.get("users") or {}
@@ -175,6 +205,7 @@ def seed_payments(ctx: DemoContext) -> None:
     chosen = ctx.rng.sample(person_ids, needed)
     people = Person.objects.in_bulk(chosen)
     admin = users["admin"] or finance
+    _seed_assistance_standards(admin)
 
     with transaction.atomic():
         spring_2020 = _campaign(

@@ -73,3 +73,11 @@ class HardshipFileNotCurrent(RuleViolation):
     """Hardship payments go only to files in file (建档) and reviewed for the year (年度复核)."""
 
     code = "hardship_file_not_current"
+
+
+class HouseholdCapExceeded(RuleViolation):
+    code = "household_cap_exceeded"
+
+
+class UpperLevelApprovalRequired(RuleViolation):
+    code = "upper_level_approval_required"

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from cases.models import CaseCategory, HardshipLevel
 from core.forms import LabelsAboveMixin
 
-from .models import Campaign, PaymentMethod
+from .models import AssistanceItem, Campaign, PaymentMethod
 from .services.allocations import MAX_PLACES
 
 
@@ -25,6 +25,11 @@ class PaymentDraftForm(LabelsAboveMixin, forms.Form):
     )
     method = forms.ChoiceField(
         label=_("发放方式"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK
+    )
+    assistance_item = forms.ChoiceField(
+        label=_("救助项目"),
+        choices=[("", _("按活动默认")), *AssistanceItem.choices],
+        required=False,
     )
     purpose = forms.CharField(
         label=_("用途"), max_length=100, required=False, help_text=_("留空则用活动名称。")

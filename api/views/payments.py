@@ -107,6 +107,7 @@ class PaymentViewSet(ReadOnlyResource):
                 method=data["method"],
                 purpose=data.get("purpose", ""),
                 justification=data.get("justification", ""),
+                assistance_item=data.get("assistance_item", ""),
             )
             return with_etag(request, PaymentSerializer(payment).data, status=201)
 

@@ -27,13 +27,31 @@ def entry_text(
     """The text an entry's digest covers: its own fields, the history row's columns (by name,
     so the order of the SELECT does not matter; only the entry's recorded column set, so a
     column added later is not part of older rows' digests) and the history row's m2m rows."""
-    parts = [canonical(entry[name]) for name in ENTRY_FIELDS]
-    if entry.get("columns_id") is not None:
-        parts.append(f"columns={entry['columns_id']}")
-    if entry.get("key_id"):
-        parts.append(f"key={entry['key_id']}")
     names = sorted(row) if columns is None else columns
-    parts += [name + "=" + canonical(row[name]) for name in names]
+    return join_entry_text(
+        [canonical(entry[name]) for name in ENTRY_FIELDS],
+        entry.get("columns_id"),
+        entry.get("key_id"),
+        [name + "=" + canonical(row[name]) for name in names],
+        m2m_rows,
+    )
+
+
+def join_entry_text(
+    entry_values: list[str] | tuple[str, ...],
+    columns_id: object,
+    key_id: str | None,
+    named_values: list[str],
+    m2m_rows: Iterable[tuple],
+) -> str:
+    """`entry_text` from values already in canonical form (ENTRY_FIELDS' values in order, and
+    "name=value" per history column): what verification builds from its fast reads."""
+    parts = list(entry_values)
+    if columns_id is not None:
+        parts.append(f"columns={columns_id}")
+    if key_id:
+        parts.append(f"key={key_id}")
+    parts += named_values
     if m2m_rows:
         parts += [SEP.join(canonical(v) for v in m2m) for m2m in sorted(m2m_rows, key=repr)]
     return SEP.join(parts)

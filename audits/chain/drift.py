@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db.models import Max
 
 from ..registry import Tracked
+from .keys import CHUNK
 from .rows import Problem, chunks
 
 
@@ -22,11 +23,24 @@ def _compared_columns(tracked: Tracked) -> tuple[str, ...]:
     return tuple(columns)
 
 
-def drift_problems(tracked: Tracked) -> Iterator[Problem]:
+def drift_problems(tracked: Tracked, only: list | None = None) -> Iterator[Problem]:
+    """Every live row of the model, or only the rows with primary keys `only`."""
     pk = tracked.pk_attname
     columns = _compared_columns(tracked)
     history = tracked.history_model._default_manager
-    for chunk in chunks(tracked.model._base_manager.all(), pk, columns):
+    live = tracked.model._base_manager.all()
+    if only is None:
+        parts = chunks(live, pk, columns)
+    else:  # in slices: SQLite limits the parameters of one statement
+        ids = sorted(only)
+        parts = (
+            chunk
+            for start in range(0, len(ids), CHUNK)
+            for chunk in chunks(
+                live.filter(**{f"{pk}__in": ids[start : start + CHUNK]}), pk, columns
+            )
+        )
+    for chunk in parts:
         ids = [row[pk] for row in chunk]
         last_ids = (
             history.filter(**{f"{pk}__in": ids})

@@ -1,17 +1,22 @@
 """Recomputing everything: row digests, entries against history rows, both chains, and drift
 of the live rows from their history."""
 
-from collections.abc import Iterator
+import hmac
+from collections.abc import Callable, Iterator
+from operator import itemgetter
+
+from django.db.models import Min, Q
 
 from ..models import AccessLog, ChainHead, ChangeEntry, HistoryColumns
 from ..registry import Tracked, tracked_models
-from .digests import ACCESS_FIELDS, ENTRY_FIELDS, access_text, entry_text
+from .digests import ACCESS_FIELDS, ENTRY_FIELDS, join_entry_text
 from .drift import drift_problems
 from .entries import _m2m_rows
-from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, _key, _mac, current_key_id, keyring
+from .fastread import NULL, CanonicalReader
+from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, current_key_id, keyring
+from .position import Position
 from .rows import Problem
-from .rows import chunks as _chunks
-from .sealing import chain_link, seal_pending
+from .sealing import seal_pending
 
 
 class _Keys:
@@ -23,8 +28,25 @@ class _Keys:
         self.current = _key()
         self.reported: set[str] = set()
 
+        self.macs: dict[str, Callable[[str], str] | None] = {}
+
     def get(self, kid: str) -> bytes | None:
         return self.ring.get(kid) if kid else self.current
+
+    def mac(self, kid: str) -> Callable[[str], str] | None:
+        """The MAC function of key `kid` (None: not configured): `hmac.digest`, OpenSSL's one-shot
+        HMAC, several times cheaper per row than an `hmac.new` object."""
+        if kid not in self.macs:
+            key = self.get(kid)
+            if key is None:
+                self.macs[kid] = None
+            else:
+
+                def mac(text: str, key: bytes = key) -> str:
+                    return hmac.digest(key, text.encode(), "sha256").hex()
+
+                self.macs[kid] = mac
+        return self.macs[kid]
 
     def mismatch(self, what: str, ident: str, kid: str) -> Iterator[Problem]:
         if kid not in self.reported:
@@ -37,30 +59,26 @@ class _Keys:
             )
 
 
-def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
-    """Pairs (history row, entry) in history_id order; either side may be missing."""
-    rows = (
-        row
-        for chunk in _chunks(
-            tracked.history_model._default_manager.all(), "history_id", tracked.columns
+def _flat(chunks: Iterator[list]) -> Iterator[tuple]:
+    for chunk in chunks:
+        yield from chunk
+
+
+def _merge(tracked: Tracked, after: int | None) -> Iterator[tuple[tuple | None, tuple | None]]:
+    """Pairs (history row, entry) in history_id order after `after`; either may be missing.
+    Both are tuples of canonical text with the raw history_id first."""
+    rows = _flat(_row_reader(tracked).chunks("history_id", after=after))
+    entries = _flat(
+        _entry_reader().chunks(
+            "history_id", after=after, where=f"{_quote('model')} = %s", params=(tracked.label,)
         )
-        for row in chunk
-    )
-    entries = (
-        e
-        for chunk in _chunks(
-            ChangeEntry.objects.filter(model=tracked.label),
-            "history_id",
-            ("id", "digest", "chain_seq", "columns_id", "key_id", *ENTRY_FIELDS),
-        )
-        for e in chunk
     )
     row, entry = next(rows, None), next(entries, None)
     while row is not None or entry is not None:
-        if entry is None or (row is not None and row["history_id"] < entry["history_id"]):
+        if entry is None or (row is not None and row[0] < entry[0]):
             yield row, None
             row = next(rows, None)
-        elif row is None or entry["history_id"] < row["history_id"]:
+        elif row is None or entry[0] < row[0]:
             yield None, entry
             entry = next(entries, None)
         else:
@@ -68,123 +86,188 @@ def _merge(tracked: Tracked) -> Iterator[tuple[dict | None, dict | None]]:
             row, entry = next(rows, None), next(entries, None)
 
 
-def _history_problems(tracked: Tracked, keys: _Keys) -> Iterator[Problem]:
-    pk = tracked.pk_attname
-    pending: list[tuple[dict, dict]] = []
+def _quote(name: str) -> str:
+    from django.db import connection
 
-    column_sets = {c.pk: c.names for c in HistoryColumns.objects.filter(model=tracked.label)}
+    return connection.ops.quote_name(name)
 
-    def check(batch):
-        m2m = _m2m_rows(tracked, [r["history_id"] for r, _e in batch]) if tracked.m2m else {}
+
+_ENTRY_COLUMNS = ("digest", "key_id", "columns_id", *ENTRY_FIELDS)
+_E_DIGEST, _E_KEY, _E_COLUMNS = 1, 2, 3
+_E = {name: n + 4 for n, name in enumerate(ENTRY_FIELDS)}
+
+
+def _entry_reader() -> CanonicalReader:
+    return CanonicalReader(ChangeEntry, _ENTRY_COLUMNS)
+
+
+def _row_reader(tracked: Tracked) -> CanonicalReader:
+    return CanonicalReader(tracked.history_model, tracked.columns)
+
+
+class _RowCheck:
+    """Checks (history row, entry) pairs of one model: the entry agrees with its row and its
+    digest is the MAC of both (with the m2m rows)."""
+
+    def __init__(self, tracked: Tracked, keys: _Keys):
+        self.tracked, self.keys = tracked, keys
+        index = _row_reader(tracked).index
+        at = {name: n + 1 for name, n in index.items()}  # +1: the raw history_id comes first
+        self.at = at
+        # The entry's copies of the row's identity, compared as tuples (itemgetter: in C).
+        self.entry_same = itemgetter(_E["object_id"], _E["kind"], _E["at"], _E["user_id"])
+        self.row_same = itemgetter(
+            at[tracked.pk_attname], at["history_type"], at["history_date"], at["history_user_id"]
+        )
+        self.reason = at["history_change_reason"]
+        self.entry_fields = itemgetter(*(_E[name] for name in ENTRY_FIELDS))
+        # columns_id → [("name=", row index)], or the names (a tuple) when some are gone.
+        self.layouts: dict[str, list | tuple] = {NULL: self._layout(tracked.columns)}
+        for pk, columns in HistoryColumns.objects.filter(model=tracked.label).values_list(
+            "pk", "columns"
+        ):
+            names = columns.split(",")
+            self.layouts[str(pk)] = (
+                self._layout(names) if set(names) <= index.keys() else tuple(names)
+            )
+
+    def _layout(self, names) -> list:
+        """["name=value", …] of a row in one `str.format` call (a format string per layout)."""
+        if not names:
+            return []
+        return [SEP.join(f"{name}={{{self.at[name]}}}" for name in names)]
+
+    def problems(self, batch: list[tuple[tuple, tuple]]) -> Iterator[Problem]:
+        tracked, keys = self.tracked, self.keys
+        ids = [row[0] for row, _e in batch]
+        m2m = _m2m_rows(tracked, ids) if tracked.m2m else {}
         for row, entry in batch:
-            problem = None
-            key = keys.get(entry["key_id"])
-            if key is None:
-                yield from keys.mismatch(
-                    tracked.label, f"history_id={row['history_id']}", entry["key_id"]
-                )
+            ident = f"history_id={row[0]}"
+            mac = keys.mac(entry[_E_KEY])
+            if mac is None:
+                yield from keys.mismatch(tracked.label, ident, entry[_E_KEY])
                 continue
-            names = column_sets.get(entry["columns_id"]) if entry["columns_id"] else None
-            if entry["columns_id"] and names is None:
+            columns_id = entry[_E_COLUMNS]
+            layout = self.layouts.get(columns_id)
+            reason = row[self.reason]
+            problem = None
+            if layout is None:
                 problem = "变更索引的字段集记录缺失（被删除）"
-            elif names is not None and not set(names) <= row.keys():
-                missing = ", ".join(sorted(set(names) - row.keys()))
+            elif isinstance(layout, tuple):
+                missing = ", ".join(sorted(set(layout) - self.at.keys()))
                 problem = f"历史表已没有当时记录的字段：{missing}"
-            elif (
-                entry["object_id"] != str(row[pk])
-                or entry["kind"] != row["history_type"]
-                or entry["at"] != row["history_date"]
-                or entry["user_id"] != row["history_user_id"]
-                or entry["reason"] != (row["history_change_reason"] or "")
+            elif self.entry_same(entry) != self.row_same(row) or entry[_E["reason"]] != (
+                "" if reason == NULL else reason
             ):
                 problem = "历史记录与变更索引不一致（记录被改动）"
-            elif entry["digest"] != _mac(
-                entry_text(entry, row, m2m.get(row["history_id"], []), names), key
-            ):
-                problem = "内容摘要不符（历史记录被改动）"
+            else:
+                text = join_entry_text(
+                    self.entry_fields(entry),
+                    None if columns_id == NULL else columns_id,
+                    entry[_E_KEY],
+                    [template.format(*row) for template in layout],
+                    m2m.get(row[0], []),
+                )
+                if entry[_E_DIGEST] != mac(text):
+                    problem = "内容摘要不符（历史记录被改动）"
             if problem:
-                yield Problem(tracked.label, f"history_id={row['history_id']}", problem)
+                yield Problem(tracked.label, ident, problem)
 
-    for row, entry in _merge(tracked):
+
+def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Iterator[Problem]:
+    check = _RowCheck(tracked, keys)
+    pending: list[tuple[tuple, tuple]] = []
+    for row, entry in _merge(tracked, after):
         if entry is None:
             assert row is not None  # _merge never yields two Nones
             yield Problem(
                 tracked.label,
-                f"history_id={row['history_id']}",
+                f"history_id={row[0]}",
                 "历史记录没有审计索引（在应用之外插入或伪造）",
             )
         elif row is None:
             yield Problem(
                 tracked.label,
-                f"history_id={entry['history_id']}",
-                f"历史记录已被删除（记录 {entry['object_id']}）",
+                f"history_id={entry[0]}",
+                f"历史记录已被删除（记录 {entry[_E['object_id']]}）",
             )
         else:
             pending.append((row, entry))
             if len(pending) >= CHUNK:
-                yield from check(pending)
+                yield from check.problems(pending)
                 pending = []
     if pending:
-        yield from check(pending)
+        yield from check.problems(pending)
 
 
-def _orphan_entries() -> Iterator[Problem]:
+def _new_entries(since: Position | None) -> Q:
+    """Entries a run from `since` has not seen: sealed after it, or not sealed yet."""
+    if since is None:
+        return Q()
+    return Q(chain_seq__gt=since.change_seq) | Q(chain_seq__isnull=True)
+
+
+def _orphan_entries(since: Position | None) -> Iterator[Problem]:
     """Entries naming a model that no longer keeps history (or a forged model label)."""
     known = set(tracked_models())
-    for label in ChangeEntry.objects.order_by().values_list("model", flat=True).distinct():
+    entries = ChangeEntry.objects.filter(_new_entries(since))
+    for label in entries.order_by().values_list("model", flat=True).distinct():
         if label not in known:
-            first = (
-                ChangeEntry.objects.filter(model=label).order_by("id").values_list("pk", flat=True)
-            )
+            first = entries.filter(model=label).order_by("id").values_list("pk", flat=True)
             yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
 
 
-def _access_problems(keys: _Keys) -> Iterator[Problem]:
-    columns = ("id", "digest", "key_id", *ACCESS_FIELDS)
-    for chunk in _chunks(AccessLog.objects.all(), "id", columns):
-        for values in chunk:
-            key = keys.get(values["key_id"])
-            if key is None:
-                yield from keys.mismatch("audits.accesslog", f"id={values['id']}", values["key_id"])
-            elif values["digest"] != _mac(access_text(values), key):
+def _access_problems(keys: _Keys, after: int | None) -> Iterator[Problem]:
+    reader = CanonicalReader(AccessLog, ("digest", "key_id", *ACCESS_FIELDS))
+    for chunk in reader.chunks("id", after=after):
+        for row in chunk:
+            mac = keys.mac(row[2])
+            if mac is None:
+                yield from keys.mismatch("audits.accesslog", f"id={row[0]}", row[2])
+                continue
+            text = SEP.join([*row[3:], f"key={row[2]}"] if row[2] else row[3:])
+            if row[1] != mac(text):
                 yield Problem(
-                    "audits.accesslog", f"id={values['id']}", "内容摘要不符（访问日志被改动或伪造）"
+                    "audits.accesslog", f"id={row[0]}", "内容摘要不符（访问日志被改动或伪造）"
                 )
 
 
-def _chain_problems(name: str, model, keys: _Keys) -> Iterator[Problem]:
+def _chain_problems(
+    name: str, model, keys: _Keys, start: tuple[int, str] = (0, "")
+) -> Iterator[Problem]:
+    """The chain from `start` (sequence number, chain digest there) to its head."""
     label = "audits.changeentry" if model is ChangeEntry else "audits.accesslog"
-    describe = (
-        (lambda r: f"{r['model']} history_id={r['history_id']}")
-        if model is ChangeEntry
-        else (lambda r: f"audits.accesslog id={r['id']}")
-    )
-    columns: tuple[str, ...] = ("id", "digest", "key_id", "chain_seq", "chain_digest")
+    columns: tuple[str, ...] = ("digest", "key_id", "chain_digest")
     if model is ChangeEntry:
         columns += ("model", "history_id")
-    previous, expected = "", 1
-    for chunk in _chunks(
-        model._default_manager.filter(chain_seq__isnull=False), "chain_seq", columns
+
+    def describe(r: tuple) -> str:
+        return f"{r[5]} history_id={r[6]}" if model is ChangeEntry else f"{label} id={r[1]}"
+
+    reader = CanonicalReader(model, ("id", *columns))
+    previous, expected = start[1], start[0] + 1
+    for chunk in reader.chunks(
+        "chain_seq", after=start[0], where=f"{_quote('chain_seq')} IS NOT NULL"
     ):
-        for r in chunk:
-            if r["chain_seq"] != expected:
+        for seq, *rest in chunk:
+            r = (seq, *rest)  # (seq, id, digest, key_id, chain_digest[, model, history_id])
+            if seq != expected:
                 yield Problem(
                     f"{label} chain",
                     f"seq={expected}",
-                    f"链中缺少第 {expected}–{r['chain_seq'] - 1} 条（已被删除），"
-                    f"下一条为 {describe(r)}",
+                    f"链中缺少第 {expected}–{seq - 1} 条（已被删除），下一条为 {describe(r)}",
                 )
                 return
-            key = keys.get(r["key_id"])
-            if key is None:
-                yield from keys.mismatch(f"{label} chain", f"seq={expected}", r["key_id"])
+            mac = keys.mac(r[3])
+            if mac is None:
+                yield from keys.mismatch(f"{label} chain", f"seq={expected}", r[3])
                 return
-            if r["chain_digest"] != chain_link(previous, expected, r["digest"], key):
+            if r[4] != mac(f"{previous}{SEP}{expected}{SEP}{r[2]}"):
                 yield Problem(
                     f"{label} chain", f"seq={expected}", f"链摘要不符：{describe(r)} 被改动"
                 )
                 return
-            previous, expected = r["chain_digest"], expected + 1
+            previous, expected = r[4], expected + 1
     head = ChainHead.objects.filter(name=name).first()
     last = expected - 1
     if head is not None and (head.seq != last or head.digest != previous):
@@ -195,20 +278,79 @@ def _chain_problems(name: str, model, keys: _Keys) -> Iterator[Problem]:
         )
 
 
-def verify(*, seal: bool = True) -> Iterator[Problem]:
-    """Every problem found, history tables first (in model order), then the access log."""
+def _history_starts(since: Position | None) -> dict[str, int | None]:
+    """Per model, the history id after which a run from `since` reads: after the last one it
+    verified, or before the first row of an entry sealed since (a transaction that committed
+    late), whichever is lower."""
+    if since is None:
+        return {}
+    starts: dict[str, int | None] = {
+        label: since.history.get(label) or None for label in tracked_models()
+    }
+    late = (
+        ChangeEntry.objects.filter(_new_entries(since))
+        .order_by()
+        .values("model")
+        .annotate(first=Min("history_id"))
+        .values_list("model", "first")
+    )
+    for label, first in late:
+        if label in starts and starts[label] is not None and first <= starts[label]:
+            starts[label] = first - 1 or None
+    return starts
+
+
+def _changed_records(since: Position) -> dict[str, list[int]]:
+    """Per model, the records with a change since `since`: the only live rows an incremental
+    run compares with their history (a full run compares every one)."""
+    changed: dict[str, list[int]] = {}
+    for label, object_id in (
+        ChangeEntry.objects.filter(_new_entries(since))
+        .order_by()
+        .values_list("model", "object_id")
+        .distinct()
+    ):
+        if object_id.isdigit():
+            changed.setdefault(label, []).append(int(object_id))
+    return changed
+
+
+def _access_start(since: Position | None) -> int | None:
+    if since is None:
+        return None
+    late = AccessLog.objects.filter(
+        Q(chain_seq__gt=since.access_seq) | Q(chain_seq__isnull=True)
+    ).aggregate(first=Min("id"))["first"]
+    start = since.access_id if late is None else min(since.access_id, late - 1)
+    return start or None
+
+
+def verify(*, seal: bool = True, since: Position | None = None) -> Iterator[Problem]:
+    """Every problem found, history tables first (in model order), then the access log.
+
+    With `since` (a trusted `position.Position`), only what was added after it: history rows
+    and entries after it, both chains from it, access-log rows after it, and the live rows of
+    records changed since. Tampering with rows before it is for a full run to find (the daily
+    worker run, `verify_audit --full`)."""
     if seal:
         seal_pending()
     keys = _Keys()
-    for _label, tracked in sorted(tracked_models().items()):
-        yield from _history_problems(tracked, keys)
-    yield from _orphan_entries()
-    yield from _chain_problems(CHAIN_CHANGES, ChangeEntry, keys)
-    yield from _access_problems(keys)
-    yield from _chain_problems(CHAIN_ACCESS, AccessLog, keys)
+    starts = _history_starts(since)
+    for label, tracked in sorted(tracked_models().items()):
+        yield from _history_problems(tracked, keys, starts.get(label))
+    yield from _orphan_entries(since)
+    change_start = (since.change_seq, since.change_digest) if since else (0, "")
+    yield from _chain_problems(CHAIN_CHANGES, ChangeEntry, keys, change_start)
+    yield from _access_problems(keys, _access_start(since))
+    access_start = (since.access_seq, since.access_digest) if since else (0, "")
+    yield from _chain_problems(CHAIN_ACCESS, AccessLog, keys, access_start)
     # Last: drift is often the consequence of a problem above (a removed history row).
-    for _label, tracked in sorted(tracked_models().items()):
-        yield from drift_problems(tracked)
+    changed = _changed_records(since) if since is not None else None
+    for label, tracked in sorted(tracked_models().items()):
+        if changed is None:
+            yield from drift_problems(tracked)
+        elif label in changed:
+            yield from drift_problems(tracked, only=changed[label])
 
 
 def history_tables() -> list[str]:

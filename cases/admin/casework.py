@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases.models import Attachment, Case, PovertyLine, Visit
+from cases.models import Attachment, Case, HardshipPolicy, PovertyLine, Visit
 
 
 @admin.register(Case)
@@ -66,12 +66,33 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(PovertyLine)
 class PovertyLineAdmin(SimpleHistoryAdmin):
-    """Administrators keep the yearly lines; cases compare per-capita income against them."""
+    """Administrators keep the lines per district; files compare their figures against them."""
 
-    list_display = ("year", "monthly_amount", "note")
-    ordering = ("-year",)
+    list_display = ("district", "year", "effective_from", "monthly_amount", "note")
+    list_filter = ("district",)
+    ordering = ("district", "-year", "-effective_from")
 
     def save_model(self, request, obj, form, change):
         from cases.services import save_poverty_line
 
         save_poverty_line(obj, by=request.user, reason=gettext_noop("后台编辑"))
+
+
+@admin.register(HardshipPolicy)
+class HardshipPolicyAdmin(SimpleHistoryAdmin):
+    """The federation's multiplier, accident rule, upper-level ceiling and retention years."""
+
+    list_display = (
+        "organisation",
+        "relative_multiplier",
+        "accident_loss_months",
+        "upper_approval_ceiling",
+        "retention_years",
+    )
+    list_select_related = ("organisation",)
+    raw_id_fields = ("organisation",)
+
+    def save_model(self, request, obj, form, change):
+        from cases.services import save_hardship_policy
+
+        save_hardship_policy(obj, by=request.user, reason=gettext_noop("后台编辑"))

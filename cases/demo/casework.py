@@ -21,6 +21,7 @@ from cases.models import (
     CaseCategory,
     CaseStatus,
     ClosingReason,
+    ExitReason,
     FileStage,
     HardshipCause,
     HardshipLevel,
@@ -91,6 +92,14 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     if moment > now:
         moment = now - datetime.timedelta(minutes=(24 - hour) * 60 - minute)
     return moment
+
+
+EXIT_REASONS = {
+    ClosingReason.RESOLVED: ExitReason.INCOME_ABOVE_LINE,
+    ClosingReason.INELIGIBLE: ExitReason.INCOME_ABOVE_LINE,
+    ClosingReason.DECEASED: ExitReason.DECEASED,
+    ClosingReason.MOVED: ExitReason.MOVED,
+}
 
 
 def _seed_poverty_lines(ctx: DemoContext) -> dict[int, Decimal]:
@@ -261,6 +270,9 @@ def _close(plan, case):
     if case.category == CaseCategory.HARDSHIP:
         resolved = plan.closing_reason == ClosingReason.RESOLVED
         case.file_stage = FileStage.EXITED if resolved else FileStage.WITHDRAWN
+        case.exit_reason = EXIT_REASONS[plan.closing_reason]
+        case.exited_on = plan.closed_on
+        case.exit_note = CLOSING_NOTES[plan.closing_reason]
 
 
 def _reopen(plan, case):
@@ -269,6 +281,9 @@ def _reopen(plan, case):
     case.closing_note = ""
     case.closed_at = None
     if case.category == CaseCategory.HARDSHIP:
+        if case.file_stage == FileStage.EXITED:  # 返困, counted apart
+            case.return_count += 1
+            case.returned_on = plan.reopened_on
         case.file_stage = FileStage.APPLIED
         case.applied_on = plan.reopened_on
 
@@ -339,11 +354,12 @@ def seed_casework(ctx: DemoContext) -> None:
         "年度复核",
     )
     closing = ["status", "closing_reason", "closing_note", "closed_at", "file_stage"]
+    closing += ["exit_reason", "exited_on", "exit_note"]
     _step(
         plans, "closed_on", _close, closing, officer, lambda p: CLOSING_NOTES[p.closing_reason], 19
     )
     reopen_reason = lambda p: ctx.rng.choice(REOPEN_REASONS)  # noqa: E731
-    reopening = [*closing, "applied_on"]
+    reopening = [*closing, "applied_on", "return_count", "returned_on"]
     _step(plans, "reopened_on", _reopen, reopening, officer, reopen_reason, hour=20)
 
     statuses = Counter(p.case.status for p in plans)

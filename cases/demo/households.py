@@ -18,12 +18,16 @@ from cases.models import (
     CaseCategory,
     CaseReview,
     CaseStatus,
+    ExitFollowUp,
     ExpenseKind,
     FileStage,
+    HardshipPolicy,
     Health,
     HouseholdMember,
     MedicalInsurance,
     MemberStatus,
+    Organisation,
+    PovertyLine,
     Relation,
     ReviewOutcome,
     RigidExpense,
@@ -31,7 +35,9 @@ from cases.models import (
     VisitKind,
 )
 from cases.services.eligibility import file_figures
+from cases.services.exits import FOLLOW_UP_MONTHS, add_months
 from core.demo import DemoContext, register
+from core.history import attribute_change
 
 from .people import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, make_id_number
 
@@ -39,6 +45,7 @@ from .people import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE, make_id_number
 MEMBER_AREA = "410199"
 DEMO_REASON = "演示数据"
 MAX_FILES = 60
+DEMO_DISTRICT = "金水区"
 
 
 def _member(rng: random.Random, case: Case, relation: str, today: datetime.date):
@@ -71,9 +78,67 @@ def _member(rng: random.Random, case: Case, relation: str, today: datetime.date)
     )
 
 
+def _seed_policy_and_district_lines(ctx: DemoContext, officer) -> None:
+    """The federation's policy (defaults, said out loud) and one district with its own line."""
+    root = Organisation.objects.filter(parent__isnull=True).order_by("pk").first()
+    if root is not None and not HardshipPolicy.objects.filter(organisation=root).exists():
+        policy = HardshipPolicy(organisation=root)
+        attribute_change(policy, by=officer, reason=DEMO_REASON)
+        policy.save()
+    city = PovertyLine.objects.filter(district="", year=ctx.today.year).first()
+    if city is not None and not PovertyLine.objects.filter(district=DEMO_DISTRICT).exists():
+        line = PovertyLine(
+            year=ctx.today.year,
+            district=DEMO_DISTRICT,
+            effective_from=datetime.date(ctx.today.year, 1, 1),
+            monthly_amount=(city.monthly_amount * Decimal("1.1")).quantize(Decimal("1")),
+            note="区民政局公布的低保标准（演示）",
+        )
+        attribute_change(line, by=officer, reason=DEMO_REASON)
+        line.save()
+
+
+def _exit_follow_ups(case_ids: list[int], officer, today: datetime.date) -> int:
+    """Follow-ups 6 and 12 months after each 脱困; those already due answered by a visit."""
+    exited = Case.objects.filter(
+        pk__in=case_ids, file_stage=FileStage.EXITED, exited_on__isnull=False
+    ).order_by("pk")
+    if ExitFollowUp.objects.filter(case__in=exited).exists():
+        return 0
+    follow_ups, visits = [], []
+    for case in exited:
+        for months in FOLLOW_UP_MONTHS:
+            due = add_months(case.exited_on, months)
+            follow_up = ExitFollowUp(case=case, exited_on=case.exited_on, months=months, due_on=due)
+            if due < today - datetime.timedelta(days=30):
+                visit = Visit(
+                    case=case,
+                    visit_date=due,
+                    kind=VisitKind.HOME if months == 6 else VisitKind.PHONE,
+                    recorded_by=officer,
+                    findings="脱困后回访：家庭收入稳定，未返贫。",
+                )
+                visits.append(visit)
+                follow_up.visit = visit
+            follow_ups.append(follow_up)
+    bulk_create_with_history(visits, Visit, default_user=officer, default_change_reason=DEMO_REASON)
+    for follow_up in follow_ups:
+        follow_up.visit_id = follow_up.visit.pk if follow_up.visit else None
+    bulk_create_with_history(
+        follow_ups, ExitFollowUp, default_user=officer, default_change_reason=DEMO_REASON
+    )
+    return len(follow_ups)
+
+
 @register(order=25)
 def seed_households(ctx: DemoContext) -> None:
     case_ids = ctx.data.get("case_ids") or []
+    officer = ctx.data.get("users", {}).get("officer")
+    if officer is not None:
+        _seed_policy_and_district_lines(ctx, officer)
+        follow_ups = _exit_follow_ups(case_ids, officer, ctx.today)
+        if follow_ups:
+            ctx.say(f"Exits: {follow_ups} follow-ups after 脱困 scheduled.")
     files = list(
         Case.objects.filter(
             pk__in=case_ids, category=CaseCategory.HARDSHIP, file_stage=FileStage.IN_FILE
@@ -98,7 +163,7 @@ def seed_households(ctx: DemoContext) -> None:
         for kind in rng.sample([ExpenseKind.MEDICAL, ExpenseKind.EDUCATION, ExpenseKind.RENT], 2):
             amount = Decimal(rng.choice([300, 450, 600, 800, 1200]))
             expenses.append(RigidExpense(case=case, kind=kind, monthly_amount=amount))
-    officer = ctx.data.get("users", {}).get("officer") or files[0].opened_by
+    officer = officer or files[0].opened_by
     bulk_create_with_history(
         members, HouseholdMember, default_user=officer, default_change_reason=DEMO_REASON
     )
@@ -127,7 +192,7 @@ def _pending_reviews(files: list[Case], officer, today: datetime.date) -> int:
         visit = visits.get(case.pk)
         if visit is None or (case.last_verified_on and visit.visit_date < case.last_verified_on):
             continue
-        figures = file_figures(case, today.year)
+        figures = file_figures(case, today)
         reviews.append(
             CaseReview(
                 case=case,
@@ -138,6 +203,7 @@ def _pending_reviews(files: list[Case], officer, today: datetime.date) -> int:
                 rigid_expenses=figures.rigid_expenses,
                 line=figures.line,
                 suggested_level=figures.suggested_level,
+                tier_basis=figures.as_basis(),
                 previous_level=case.hardship_level,
                 decided_level=case.hardship_level,
                 outcome=ReviewOutcome.KEEP,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     Attachment,
+    ExitReason,
     ExpenseKind,
     HardshipCause,
     HardshipLevel,
@@ -48,10 +49,33 @@ class TierForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    accident_loss = forms.DecimalField(
+        label=_("意外损失金额（元）"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("意外、灾害或重病造成的损失；留空则不变。"),
+    )
     reason = forms.CharField(
         label=_("调整理由"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写调整困难类别或致困原因的理由。")},
+    )
+
+
+class ExitForm(Form):
+    kind = forms.ChoiceField(
+        label=_("办理"),
+        choices=[("exit", _("脱困")), ("withdraw", _("退档"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(label=_("原因"), choices=[("", "—"), *ExitReason.choices])
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("脱困后6个月和12个月各须回访一次。"),
     )
 
 
@@ -111,6 +135,12 @@ class ReviewForm(Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("调级、脱困、退档时必填。"),
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("脱困/退档原因"),
+        choices=[("", "—"), *ExitReason.choices],
+        required=False,
+        help_text=_("脱困、退档时选择。"),
     )
 
 

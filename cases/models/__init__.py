@@ -3,10 +3,12 @@ from .cases import (
     CaseCategory,
     CaseStatus,
     ClosingReason,
+    ExitReason,
     FileStage,
     HardshipCause,
     HardshipLevel,
 )
+from .exits import ExitFollowUp
 from .households import (
     ExpenseKind,
     Health,
@@ -19,7 +21,7 @@ from .households import (
 from .occasions import Audience, Concern, OccasionDate, OccasionDay, PlannedVisit
 from .organisations import Organisation, Sector
 from .people import EmploymentStatus, Gender, Person
-from .povertylines import PovertyLine
+from .povertylines import HardshipPolicy, PovertyLine
 from .reviews import CaseReview, ReviewOutcome
 from .visits import Attachment, Visit, VisitKind
 
@@ -35,11 +37,14 @@ __all__ = [
     "CaseReview",
     "CaseStatus",
     "ClosingReason",
+    "ExitFollowUp",
+    "ExitReason",
     "EmploymentStatus",
     "ExpenseKind",
     "FileStage",
     "Gender",
     "HardshipCause",
+    "HardshipPolicy",
     "HardshipLevel",
     "Health",
     "HouseholdMember",

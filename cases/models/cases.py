@@ -70,6 +70,19 @@ class FileStage(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已退档")
 
 
+class ExitReason(models.TextChoices):
+    """Why a file left: 脱困 (out of hardship) or 退档 (taken off the register)."""
+
+    INCOME_ABOVE_LINE = "income_above_line", _("收入超过标准")
+    EMPLOYED = "employed", _("家庭成员就业")
+    RECOVERED = "recovered", _("病情好转")
+    RETIRED = "retired", _("退休")
+    MOVED = "moved", _("迁出")
+    DECEASED = "deceased", _("去世")
+    FALSE_CLAIM = "false_claim", _("申报不实")
+    OTHER = "other", _("其他")
+
+
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
@@ -137,6 +150,31 @@ class Case(models.Model):
         blank=True,
         help_text=_("建档或年度复核所在的年度；此后的年度须复核后才能发放困难帮扶金。"),
     )
+    accident_loss = models.DecimalField(
+        _("意外损失金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    tier_basis = models.JSONField(
+        _("困难类别测算依据"),
+        default=dict,
+        blank=True,
+        help_text=_("最近一次决定困难类别时的测算数据（家庭人口、收入、刚性支出、低保标准）。"),
+    )
+    exit_reason = models.CharField(
+        _("脱困/退档原因"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    exited_on = models.DateField(_("脱困/退档日期"), null=True, blank=True)
+    exit_note = models.TextField(_("脱困/退档说明"), blank=True)
+    return_count = models.PositiveSmallIntegerField(_("返困次数"), default=0)
+    returned_on = models.DateField(_("最近返困日期"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("归档人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     history = HistoricalRecords()
 
@@ -159,6 +197,10 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=models.Q(category="hardship") | models.Q(file_stage=""),
                 name="case_file_stage_only_hardship",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(archived_at__isnull=True) | models.Q(status="closed"),
+                name="case_archived_is_closed",
             ),
             models.CheckConstraint(
                 condition=~models.Q(file_stage="in_file")

@@ -12,7 +12,7 @@ from cases.idnumbers import validate_id_number, validate_mobile
 from core.formatting import mask
 
 # Free-text fields that must never carry markup (they are escaped on output all the same).
-MARKUP_CHECKED_FIELDS = ("name", "position", "address", "bank_name")
+MARKUP_CHECKED_FIELDS = ("name", "position", "address", "district", "bank_name")
 _MARKUP = re.compile(r"[<>]")
 _BANK_ACCOUNT = re.compile(r"^\d{8,30}$")
 
@@ -65,6 +65,9 @@ class Person(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
+    district = models.CharField(
+        _("区县"), max_length=50, blank=True, help_text=_("按此区县的低保标准测算困难类别。")
+    )
     bank_name = models.CharField(_("开户行"), max_length=100, blank=True)
     bank_account = models.CharField(_("银行账号"), max_length=32, blank=True, db_index=True)
     is_frontline_medical = models.BooleanField(_("抗疫一线医务人员"), default=False)

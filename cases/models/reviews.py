@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .cases import HardshipLevel
+from .cases import ExitReason, HardshipLevel
 
 
 class ReviewOutcome(models.TextChoices):
@@ -39,11 +39,15 @@ class CaseReview(models.Model):
     suggested_level = models.CharField(
         _("系统建议类别"), max_length=20, choices=HardshipLevel.choices, blank=True
     )
+    tier_basis = models.JSONField(_("测算依据"), default=dict, blank=True)
     previous_level = models.CharField(_("原困难类别"), max_length=20, choices=HardshipLevel.choices)
     decided_level = models.CharField(
         _("复核后困难类别"), max_length=20, choices=HardshipLevel.choices, blank=True
     )
     outcome = models.CharField(_("复核结果"), max_length=20, choices=ReviewOutcome.choices)
+    exit_reason = models.CharField(
+        _("脱困/退档原因"), max_length=20, choices=ExitReason.choices, blank=True
+    )
     note = models.TextField(_("复核意见"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

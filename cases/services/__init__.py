@@ -10,10 +10,12 @@ one household one file), `reviews` (年度复核), `people`;
 
 from .attachments import *  # noqa: F403
 from .eligibility import *  # noqa: F403
+from .exits import *  # noqa: F403
 from .hardship_file import *  # noqa: F403
 from .households import *  # noqa: F403
 from .lifecycle import *  # noqa: F403
 from .opening import *  # noqa: F403
 from .people import *  # noqa: F403
+from .retention import *  # noqa: F403
 from .reviews import *  # noqa: F403
 from .visits import *  # noqa: F403

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +40,7 @@ from cases.selectors import scope_path
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
+from .eligibility import file_figures
 
 __all__ = [
     "approve_file",
@@ -165,6 +167,8 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
         "reviewed_for_year",
         "status",
         "last_verified_on",
+        "suggested_level",
+        "tier_basis",
     ]
     with transaction.atomic():
         locked = lock_case(case)
@@ -186,6 +190,9 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
         locked.reviewed_for_year = day.year
         locked.status = CaseStatus.VERIFIED
         locked.last_verified_on = day
+        figures = file_figures(locked, day)
+        locked.suggested_level = figures.suggested_level
+        locked.tier_basis = figures.as_basis()
         attribute_change(locked, by=by, reason=opinion or _("上级工会审批建档"))
         locked.save(update_fields=fields)
     refresh_caller_copy(case, locked, fields)
@@ -193,9 +200,16 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
 
 
 def change_file_tier(
-    case: Case, *, by, hardship_level: str, causes: Iterable[str] = (), reason: str
+    case: Case,
+    *,
+    by,
+    hardship_level: str,
+    causes: Iterable[str] = (),
+    reason: str,
+    accident_loss: Decimal | None = None,
 ) -> Case:
-    """Change the tier (困难类别) and causes of a file; the reason is kept in its history."""
+    """Change the tier (困难类别), causes and loss of a file; the reason is kept in its history,
+    the suggestion of the day and its inputs in `tier_basis`."""
     require_casework_role(by, "cases.change_case")
     reason = (reason or "").strip()
     causes = list(dict.fromkeys(causes))
@@ -210,13 +224,24 @@ def change_file_tier(
         )
     if hardship_level == HardshipLevel.ACCIDENT and not causes:
         raise InvalidCaseData(_("意外致困须选择致困原因。"), field="causes")
-    fields = ["hardship_level", "causes"]
+    if accident_loss is not None and accident_loss < 0:
+        raise InvalidCaseData(_("意外损失金额不能为负数。"), field="accident_loss")
+    fields = ["hardship_level", "causes", "accident_loss", "suggested_level", "tier_basis"]
     with transaction.atomic():
         locked = _locked_file(case, by)
-        if locked.hardship_level == hardship_level and locked.causes == causes:
+        loss = locked.accident_loss if accident_loss is None else accident_loss
+        if (locked.hardship_level, locked.causes, locked.accident_loss) == (
+            hardship_level,
+            causes,
+            loss,
+        ):
             raise InvalidCaseData(_("困难类别和致困原因没有变化。"), field="hardship_level")
         locked.hardship_level = hardship_level
         locked.causes = causes
+        locked.accident_loss = loss
+        figures = file_figures(locked, today())
+        locked.suggested_level = figures.suggested_level
+        locked.tier_basis = figures.as_basis()
         attribute_change(locked, by=by, reason=reason)
         locked.save(update_fields=fields)
     refresh_caller_copy(case, locked, fields)

@@ -7,14 +7,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.exceptions import CaseStateError, ReasonRequired, VerificationNeedsVisit
-from cases.models import Case, CaseCategory, CaseStatus, ClosingReason, FileStage, Visit
+from cases.models import (
+    Case,
+    CaseCategory,
+    CaseStatus,
+    ClosingReason,
+    ExitReason,
+    FileStage,
+    Visit,
+)
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
+from .exits import leave_file
 from .households import refuse_if_in_another_file
 from .opening import duplicate_case_error, live_case_of
 
 __all__ = ["close_case", "reopen_case", "verify_case"]
+
+_EXIT_FOR_CLOSING: dict[str, str] = {
+    ClosingReason.DECEASED: ExitReason.DECEASED,
+    ClosingReason.MOVED: ExitReason.MOVED,
+}
 
 
 def verify_case(case: Case, *, by, note: str = "") -> Case:
@@ -67,9 +81,14 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
         locked.closed_at = timezone.now()
         fields = ["status", "closing_reason", "closing_note", "closed_at"]
         if locked.category == CaseCategory.HARDSHIP:
-            resolved = reason == ClosingReason.RESOLVED
-            locked.file_stage = FileStage.EXITED if resolved else FileStage.WITHDRAWN
-            fields.append("file_stage")
+            fields += leave_file(
+                locked,
+                by=by,
+                exit_=reason == ClosingReason.RESOLVED,
+                reason=_EXIT_FOR_CLOSING.get(reason, ExitReason.OTHER),
+                note=note,
+                day=today(),
+            )
         label = ClosingReason(reason).label
         attribute_change(locked, by=by, reason=f"{label}：{note}" if note else str(label))
         locked.save(update_fields=fields)
@@ -94,12 +113,20 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
         if locked.category == CaseCategory.HARDSHIP:
             for number in [locked.person.id_number, *_member_numbers(locked)]:
                 refuse_if_in_another_file(number, case_id=locked.pk, field="reason")
+        if locked.archived_at is not None:
+            raise CaseStateError(_("档案已归档，只读保存，不能重新开启。"))
+        fields = ["status", "closing_reason", "closing_note", "closed_at"]
+        if locked.file_stage == FileStage.EXITED:
+            # 返困: the household fell back; the same file, counted apart from new files.
+            locked.return_count += 1
+            locked.returned_on = today()
+            fields += ["return_count", "returned_on"]
+            reason = _("返困：%(r)s") % {"r": reason}
         locked.status = CaseStatus.OPEN
         locked.closing_reason = ""
         locked.closing_note = ""
         locked.closed_at = None
         attribute_change(locked, by=by, reason=reason)
-        fields = ["status", "closing_reason", "closing_note", "closed_at"]
         if locked.category == CaseCategory.HARDSHIP:
             # Back to an application: a new home visit, 公示 and approval put it in file again.
             locked.file_stage = FileStage.APPLIED

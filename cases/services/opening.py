@@ -6,6 +6,7 @@ The partial unique constraint on `Case` backs the duplicate check up when two of
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,12 +65,12 @@ def _validate_case_fields(
     level = hardship_level or suggested
     if not level and not line_known:
         raise InvalidCaseData(
-            _("尚未录入今年的低保标准，系统无法建议困难类别，请选择困难类别。"),
+            _("今天没有执行中的低保标准，系统无法建议困难类别，请选择困难类别。"),
             field="hardship_level",
         )
     if not level:
         raise InvalidCaseData(
-            _("按收入测算该职工不低于低保标准的2倍，系统无建议类别；请选择困难类别并说明理由。"),
+            _("按收入测算该职工不低于相对困难线，系统无建议类别；请选择困难类别并说明理由。"),
             field="hardship_level",
         )
     if level not in HardshipLevel.values:
@@ -96,6 +97,7 @@ def open_case(
     occasion: str = "",
     summary: str = "",
     level_override_reason: str = "",
+    accident_loss: Decimal | None = None,
 ) -> Case:
     """Open a case for a person; refused when the person already has an open case of the category.
 
@@ -109,8 +111,13 @@ def open_case(
         # Lock the person: two officers opening the same case at once queue up here.
         person = Person.objects.select_for_update().select_related("organisation").get(pk=person.pk)
         require_in_scope(by, person.organisation)
-        eligibility = eligibility_of(person, today().year)
-        suggested = eligibility.suggested_level if category == CaseCategory.HARDSHIP else ""
+        hardship = category == CaseCategory.HARDSHIP
+        if accident_loss is not None and (not hardship or accident_loss < 0):
+            raise InvalidCaseData(
+                _("意外损失金额只用于困难职工帮扶个案，且不能为负数。"), field="accident_loss"
+            )
+        eligibility = eligibility_of(person, today(), causes=causes, loss=accident_loss)
+        suggested = eligibility.suggested_level if hardship else ""
         level = _validate_case_fields(
             category=category,
             hardship_level=hardship_level,
@@ -140,7 +147,9 @@ def open_case(
             summary=(summary or "").strip(),
             status=CaseStatus.OPEN,
             file_stage=FileStage.APPLIED if category == CaseCategory.HARDSHIP else "",
-            applied_on=today() if category == CaseCategory.HARDSHIP else None,
+            applied_on=today() if hardship else None,
+            accident_loss=accident_loss,
+            tier_basis=eligibility.as_basis() if hardship else {},
             opened_by=by,
             opened_at=timezone.now(),
         )

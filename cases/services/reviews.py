@@ -24,6 +24,7 @@ from cases.models import (
     CaseReview,
     CaseStatus,
     ClosingReason,
+    ExitReason,
     FileStage,
     HardshipLevel,
     ReviewOutcome,
@@ -34,6 +35,7 @@ from core.history import attribute_change
 
 from .checks import lock_case, require_casework_role, require_in_scope, today
 from .eligibility import file_figures
+from .exits import leave_file
 from .hardship_file import require_upper_level_approver
 
 __all__ = ["approve_review", "record_review", "review_window_days"]
@@ -66,6 +68,7 @@ def record_review(
     outcome: str,
     decided_level: str = "",
     note: str = "",
+    exit_reason: str = "",
 ) -> CaseReview:
     """The union's review of a file for `year`; refused without a home visit in the window."""
     require_casework_role(by, "cases.change_case")
@@ -111,7 +114,10 @@ def record_review(
             decided_level = ""
             if not note:
                 raise ReasonRequired(_("脱困或退档须填写复核意见说明理由。"), field="note")
-        figures = file_figures(locked, year)
+            exit_reason = exit_reason or ExitReason.OTHER
+            if exit_reason not in ExitReason.values:
+                raise InvalidCaseData(_("请选择脱困或退档的原因。"), field="exit_reason")
+        figures = file_figures(locked, day)
         review = CaseReview(
             case=locked,
             year=year,
@@ -121,9 +127,13 @@ def record_review(
             rigid_expenses=figures.rigid_expenses,
             line=figures.line,
             suggested_level=figures.suggested_level,
+            tier_basis=figures.as_basis(),
             previous_level=level,
             decided_level=decided_level,
             outcome=outcome,
+            exit_reason=exit_reason
+            if outcome in (ReviewOutcome.EXIT, ReviewOutcome.WITHDRAW)
+            else "",
             note=note,
             reviewed_by=by,
             reviewed_on=day,
@@ -170,8 +180,15 @@ def approve_review(review: CaseReview, *, by, opinion: str = "") -> CaseReview:
             locked.closing_reason = ClosingReason.RESOLVED if exit_ else ClosingReason.INELIGIBLE
             locked.closing_note = review.note
             locked.closed_at = timezone.now()
-            locked.file_stage = FileStage.EXITED if exit_ else FileStage.WITHDRAWN
-            fields += ["closing_reason", "closing_note", "closed_at", "file_stage"]
+            fields += ["closing_reason", "closing_note", "closed_at"]
+            fields += leave_file(
+                locked,
+                by=by,
+                exit_=exit_,
+                reason=review.exit_reason or ExitReason.OTHER,
+                note=review.note,
+                day=day,
+            )
         attribute_change(locked, by=by, reason=reason)
         locked.save(update_fields=fields)
     return review

@@ -16,6 +16,7 @@ from core.history import attribute_change
 
 from . import attachments as attachment_files
 from .checks import lock_case, require_casework_role, require_in_scope, today
+from .exits import answer_follow_up, pending_follow_up
 
 __all__ = ["record_visit"]
 
@@ -47,7 +48,8 @@ def record_visit(
         with transaction.atomic():
             locked = lock_case(case)
             require_in_scope(by, locked.organisation)
-            if locked.status == CaseStatus.CLOSED:
+            follow_up = pending_follow_up(locked)
+            if locked.status == CaseStatus.CLOSED and follow_up is None:
                 raise CaseStateError(
                     _("个案已结案，不能再记录走访；如需继续办理请先重新开启。"), field="visit_date"
                 )
@@ -78,6 +80,8 @@ def record_visit(
             )
             attribute_change(visit, by=by)
             visit.save()
+            if follow_up is not None:
+                answer_follow_up(follow_up, visit, by=by)
             others = [u for u in companions if u.pk != by.pk]
             if others:
                 visit.companions.set(others)

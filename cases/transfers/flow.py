@@ -8,8 +8,7 @@ from cases.permissions import can_add_people, can_edit_people
 from uploads.flow import Checked, ImportFlow
 
 from .files import SYNC_ROW_LIMIT, read_table
-from .people import PEOPLE_COLUMNS, import_people, plan_people_import
-from .people_more import OPTIONAL_COLUMNS
+from .people import PEOPLE_COLUMNS, PEOPLE_OPTIONAL_COLUMNS, import_people, plan_people_import
 
 
 class PeopleImport(ImportFlow):
@@ -34,13 +33,13 @@ class PeopleImport(ImportFlow):
     def page_context(self, target):
         return {
             "columns": PEOPLE_COLUMNS,
-            "optional_columns": OPTIONAL_COLUMNS,
+            "optional_columns": PEOPLE_OPTIONAL_COLUMNS,
             "sync_rows": self.sync_rows,
             "template_url": reverse("cases:people_import_template"),
         }
 
     def count_rows(self, data: bytes) -> int:
-        return read_table(data, columns=PEOPLE_COLUMNS, optional=OPTIONAL_COLUMNS).row_count
+        return read_table(data, columns=PEOPLE_COLUMNS, optional=PEOPLE_OPTIONAL_COLUMNS).row_count
 
     def check(self, data, *, filename, user, target, progress=None) -> Checked:
         plan = plan_people_import(data, filename=filename, by=user, progress=progress)

@@ -21,7 +21,6 @@ from cases.selectors import scope_path
 from .bulk import bulk_create_with_fast_history, bulk_update_with_simple_history
 from .files import FileRefused, read_table
 from .people_changes import ChangeList
-from .people_more import OPTIONAL_COLUMNS
 from .people_rows import (  # noqa: F401  (the column names are this module's public interface)
     ALL_PEOPLE_COLUMNS,
     COL_ACCOUNT,
@@ -33,6 +32,7 @@ from .people_rows import (  # noqa: F401  (the column names are this module's pu
     COL_ORG,
     COL_POSITION,
     PEOPLE_COLUMNS,
+    PEOPLE_OPTIONAL_COLUMNS,
     PeoplePlan,
     RowError,
     _plainly_valid_id,
@@ -79,7 +79,7 @@ def plan_people_import(
     Raises FileRefused when the file as a whole is unreadable.
     """
     plan = PeoplePlan(filename=filename)
-    table = read_table(data, columns=PEOPLE_COLUMNS, optional=OPTIONAL_COLUMNS)
+    table = read_table(data, columns=PEOPLE_COLUMNS, optional=PEOPLE_OPTIONAL_COLUMNS)
     candidates, rejected_org_keys = read_rows(table, plan, progress)
     if plan.rows == 0:
         raise FileRefused(_("文件中只有表头，没有数据行。"))

@@ -12,12 +12,16 @@ from core.formatting import format_money, mask
 from .people_more import FIELD_COLUMNS
 from .people_rows import (
     COL_ACCOUNT,
+    COL_ADDRESS,
     COL_BANK,
+    COL_DISTRICT,
     COL_GENDER,
+    COL_INCOME,
     COL_MOBILE,
     COL_NAME,
     COL_ORG,
     COL_POSITION,
+    COL_SIZE,
 )
 
 # Enough to check a file by eye; the counts above the list always cover every row.
@@ -31,6 +35,10 @@ _COLUMNS = {
     "position": COL_POSITION,
     "bank_name": COL_BANK,
     "bank_account": COL_ACCOUNT,
+    "district": COL_DISTRICT,
+    "address": COL_ADDRESS,
+    "household_size": COL_SIZE,
+    "household_monthly_income": COL_INCOME,
     **FIELD_COLUMNS,
 }
 _CHOICES = {"gender": Gender, "employment_status": EmploymentStatus}

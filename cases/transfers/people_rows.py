@@ -8,6 +8,8 @@ and row errors; matching them against existing people and organisations, and wri
 import datetime
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -24,7 +26,7 @@ from cases.idnumbers import (
 from cases.models import Gender, Person
 
 from .files import Table
-from .people_more import OPTIONAL_COLUMNS, read_optional
+from .people_more import MORE_COLUMNS, read_optional
 
 COL_NAME, COL_ID, COL_GENDER, COL_MOBILE = "姓名", "身份证号", "性别", "手机号码"
 COL_ORG, COL_POSITION, COL_BANK, COL_ACCOUNT = "所在单位", "岗位", "开户行", "银行账号"
@@ -38,7 +40,12 @@ PEOPLE_COLUMNS = (
     COL_BANK,
     COL_ACCOUNT,
 )
-ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + OPTIONAL_COLUMNS
+# Optional columns of the hardship file (the district's 低保 line applies; household figures).
+COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME = "区县", "住址", "家庭人口", "家庭月收入"
+# ...and the employment status and the four flags (cases.transfers.people_more).
+PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME, *MORE_COLUMNS)
+ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + PEOPLE_OPTIONAL_COLUMNS
+MAX_HOUSEHOLD_SIZE = 30
 # column -> (model field, maximum length)
 _TEXT_FIELDS = {
     COL_NAME: ("name", 50),
@@ -46,6 +53,8 @@ _TEXT_FIELDS = {
     COL_POSITION: ("position", 50),
     COL_BANK: ("bank_name", 100),
     COL_ACCOUNT: ("bank_account", 32),
+    COL_DISTRICT: ("district", 50),
+    COL_ADDRESS: ("address", 200),
 }
 _GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 
@@ -101,7 +110,7 @@ class PeoplePlan:
 class Candidate:
     number: int
     id_number: str
-    values: dict[str, object]  # model field -> non-empty value from the file
+    values: dict[str, Any]  # model field -> non-empty value from the file
     org_key: str
 
 
@@ -127,6 +136,48 @@ def birth_date_of_valid(id_number: str) -> datetime.date:
     return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
+def _household_figures(number: int, cells: dict[str, str]) -> tuple[dict, list[RowError]]:
+    """家庭人口 (a whole number of people) and 家庭月收入 (yuan, not negative), when given."""
+    values: dict[str, Any] = {}
+    errors = []
+    size = cells.get(COL_SIZE, "").strip()
+    if size:
+        if not size.isascii() or not size.isdigit() or not 1 <= int(size) <= MAX_HOUSEHOLD_SIZE:
+            errors.append(
+                RowError(
+                    number,
+                    COL_SIZE,
+                    _("应为1到%(max)d之间的整数，实际为“%(v)s”。")
+                    % {"max": MAX_HOUSEHOLD_SIZE, "v": size},
+                )
+            )
+        else:
+            values["household_size"] = int(size)
+    income = cells.get(COL_INCOME, "").strip().replace(",", "")
+    if income:
+        try:
+            amount = Decimal(income)
+        except InvalidOperation:
+            amount = None
+        if (
+            amount is None
+            or not amount.is_finite()
+            or amount < 0
+            or amount >= Decimal("1e10")
+            or amount != amount.quantize(Decimal("0.01"))
+        ):
+            errors.append(
+                RowError(
+                    number,
+                    COL_INCOME,
+                    _("应为不小于0、最多两位小数的金额（元），实际为“%(v)s”。") % {"v": income},
+                )
+            )
+        else:
+            values["household_monthly_income"] = amount.quantize(Decimal("0.01"))
+    return values, errors
+
+
 def _first_message(error: ValidationError) -> str:
     return str(error.messages[0])
 
@@ -150,7 +201,7 @@ def read_rows(
             continue
         plan.rows += 1
         number = row.number
-        values: dict[str, object] = {}
+        values: dict[str, str] = {}
         bad = False
         id_number = normalise_id_number(cells.get(COL_ID, ""))
         if not id_number:
@@ -204,14 +255,14 @@ def read_rows(
                 bad = True
                 continue
             values[name] = text
-        mobile = str(values.get("mobile", ""))
+        mobile = values.get("mobile")
         if mobile:
             try:
                 validate_mobile(mobile)
             except ValidationError as error:
                 errors.append(RowError(number, COL_MOBILE, _first_message(error)))
                 bad = True
-        account = str(values.get("bank_account", ""))
+        account = values.get("bank_account")
         if account:
             if COL_ACCOUNT in row.numeric:
                 errors.append(
@@ -227,6 +278,14 @@ def read_rows(
             elif not account.isdigit():
                 errors.append(RowError(number, COL_ACCOUNT, _("银行账号只能包含数字。")))
                 bad = True
+        figures, figure_errors = _household_figures(number, cells)
+        values.update(figures)
+        errors.extend(figure_errors)
+        bad = bad or bool(figure_errors)
+        more, more_errors = read_optional(cells)
+        values.update(more)
+        errors.extend(RowError(number, column, message) for column, message in more_errors)
+        bad = bad or bool(more_errors)
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
             gender = _GENDERS.get(gender_text.upper())
@@ -242,11 +301,6 @@ def read_rows(
                 bad = True
             else:
                 values["gender"] = gender
-        more, more_errors = read_optional(cells)
-        for column, message in more_errors:
-            errors.append(RowError(number, column, message))
-            bad = True
-        values.update(more)
         if not bad:
             candidates.append(Candidate(number, id_number, values, cells.get(COL_ORG, "")))
         elif cells.get(COL_ORG, ""):

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("cases/<int:pk>/file/objection/", views.file_objection, name="file_objection"),
     path("cases/<int:pk>/file/approve/", views.file_approve, name="file_approve"),
     path("cases/<int:pk>/file/tier/", views.file_tier, name="file_tier"),
+    path("cases/<int:pk>/file/exit/", views.file_exit, name="file_exit"),
     path("cases/<int:pk>/file/members/new/", views.household_member_add, name="member_add"),
     path("cases/<int:pk>/file/expenses/new/", views.rigid_expense_add, name="expense_add"),
     path("cases/<int:pk>/file/review/", views.file_review, name="file_review"),

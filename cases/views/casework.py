@@ -25,7 +25,7 @@ from cases.forms.casework import (
     VisitForm,
 )
 from cases.idnumbers import normalise_id_number
-from cases.models import CaseStatus
+from cases.models import CaseCategory, CaseStatus
 from cases.permissions import can_approve_files, can_work_cases, require
 from cases.selectors import attachments_visible_to, people_visible_to, scope_path
 from cases.selectors_casework import (
@@ -38,12 +38,14 @@ from cases.selectors_casework import (
 from cases.services import (
     close_case,
     eligibility_of,
+    file_figures,
     open_case,
     record_visit,
     reopen_case,
     verify_case,
 )
 from cases.services.attachments import check_attachment
+from cases.tier_warnings import tier_warning
 from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
@@ -92,13 +94,20 @@ def case_detail(request, pk: int):
     require(_can_read(request.user))
     case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
     can_work = can_work_cases(request.user)
+    today = timezone.localdate()
+    eligibility = (
+        file_figures(case, today)
+        if case.category == CaseCategory.HARDSHIP
+        else eligibility_of(case.person, today)
+    )
     return render(
         request,
         "cases/casework/case_detail.html",
         {
             "case": case,
             "person": case.person,
-            "eligibility": eligibility_of(case.person, timezone.localdate().year),
+            "eligibility": eligibility,
+            "tier_warning": tier_warning(case, eligibility),
             "timeline": case_timeline(case),
             "can_work": can_work,
             "verify_form": VerifyCaseForm() if can_work else None,
@@ -139,7 +148,7 @@ def case_open(request):
     person = get_in_scope_or_404(
         people_visible_to(request.user).select_related("organisation"), request, pk=int(person_id)
     )
-    eligibility = eligibility_of(person, timezone.localdate().year)
+    eligibility = eligibility_of(person, timezone.localdate())
     if request.method == "POST":
         form = OpenCaseForm(request.POST)
         if form.is_valid():

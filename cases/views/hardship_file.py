@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.forms.hardship_file import (
+    ExitForm,
     FileApprovalForm,
     HouseholdMemberForm,
     ObjectionForm,
@@ -29,6 +30,7 @@ from cases.services import (
     approve_file,
     approve_review,
     change_file_tier,
+    exit_file,
     record_publicity_objection,
     record_review,
     remove_household_member,
@@ -104,10 +106,26 @@ def file_tier(request, pk: int):
             hardship_level=data["hardship_level"],
             causes=data["causes"],
             reason=data["reason"],
+            accident_loss=data["accident_loss"],
         ),
         title=_("调整困难类别"),
         success=_("困难类别已调整。"),
         initial=lambda case: {"hardship_level": case.hardship_level, "causes": case.causes},
+    )
+
+
+@login_required
+def file_exit(request, pk: int):
+    return _file_step(
+        request,
+        pk,
+        allowed=can_work_cases,
+        form_class=ExitForm,
+        action=lambda case, user, data: exit_file(
+            case, by=user, exit_=data["kind"] == "exit", reason=data["reason"], note=data["note"]
+        ),
+        title=_("脱困 / 退档"),
+        success=_("档案已办理。脱困的，6个月和12个月后各回访一次。"),
     )
 
 

@@ -1,11 +1,14 @@
 from .allocations import Allocation
 from .batches import BatchLine, BatchLineResult, BatchStatus, DisbursementBatch
 from .campaigns import Campaign, CampaignKind, CampaignStandard, CampaignStatus, FundingSource
+from .items import AssistanceItem, AssistanceStandard, StandardBasis
 from .payments import LIVE_STATUSES, Payment, PaymentMethod, PaymentStatus, ReferenceCounter
 
 __all__ = [
     "LIVE_STATUSES",
     "Allocation",
+    "AssistanceItem",
+    "AssistanceStandard",
     "BatchLine",
     "BatchLineResult",
     "BatchStatus",
@@ -19,4 +22,5 @@ __all__ = [
     "PaymentMethod",
     "PaymentStatus",
     "ReferenceCounter",
+    "StandardBasis",
 ]

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import CaseCategory, HardshipLevel
 
+from .items import ITEM_BY_CAMPAIGN_KIND, AssistanceItem
+
 
 class CampaignKind(models.TextChoices):
     WARMTH = "warmth", _("送温暖")
@@ -48,6 +50,13 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("结束日期"))
     budget = models.DecimalField(_("预算（元）"), max_digits=12, decimal_places=2)
     funding_source = models.CharField(_("资金来源"), max_length=20, choices=FundingSource.choices)
+    assistance_item = models.CharField(
+        _("救助项目"),
+        max_length=20,
+        choices=AssistanceItem.choices,
+        blank=True,
+        help_text=_("本活动款项默认的救助项目；留空则按活动类型。"),
+    )
     annual_cap = models.DecimalField(_("每人年度上限（元）"), max_digits=12, decimal_places=2)
     second_approval_threshold = models.DecimalField(
         _("二级审批起点（元）"),
@@ -106,6 +115,10 @@ class Campaign(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CampaignStatus.OPEN
+
+    @property
+    def default_assistance_item(self) -> str:
+        return self.assistance_item or ITEM_BY_CAMPAIGN_KIND.get(self.kind, AssistanceItem.OTHER)
 
 
 class CampaignStandard(models.Model):

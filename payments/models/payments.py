@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from core.formatting import mask
 
+from .items import AssistanceItem
+
 
 class PaymentStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -65,6 +67,10 @@ class Payment(models.Model):
     )
     justification = models.TextField(_("金额与标准不符的说明"), blank=True)
     method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
+    # Blank only on payments drafted before items existed; every new draft names one.
+    assistance_item = models.CharField(
+        _("救助项目"), max_length=20, choices=AssistanceItem.choices, blank=True
+    )
     purpose = models.CharField(_("用途"), max_length=100)
     year = models.PositiveSmallIntegerField(_("年度"), help_text=_("计入每人年度上限的日历年度。"))
     status = models.CharField(
@@ -213,6 +219,7 @@ class Payment(models.Model):
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["organisation", "status", "submitted_at"]),
             models.Index(fields=["person", "year"]),
+            models.Index(fields=["year", "assistance_item", "person"]),
         ]
 
     def __str__(self) -> str:

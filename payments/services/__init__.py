@@ -12,3 +12,4 @@ from .campaigns import *  # noqa: F403
 from .payee import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .resubmission import *  # noqa: F403
+from .standards import *  # noqa: F403

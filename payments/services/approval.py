@@ -1,8 +1,9 @@
 """Approving payments: the one place where every approval rule lives.
 
 `approve_payment` (one payment) runs the checks of `APPROVAL_CHECKS` in order on the locked
-payment: role and scope → four-eyes → state → the approver's level → budget → annual cap →
-the hardship file (in file, reviewed for the year). Each
+payment: role and scope → four-eyes → state → the approver's level → the upper-level ceiling →
+budget → allocation → annual cap → the hardship file (in file, reviewed for the year) → the
+household's cap for the item (`household_caps`). Each
 check is a small function `(Approval, ApprovalTotals) -> None` that raises a `RuleViolation`.
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
 one more such function added to `APPROVAL_CHECKS` — the bulk approval (`bulk_approval`) runs
@@ -12,7 +13,8 @@ which reads each sum at most once per approval.
 
 Locks, always in this order so two approvals never deadlock: the campaign row, the payment
 row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
-in different campaigns serialise on the person).
+in different campaigns serialise on the person), then the household's hardship file row (the
+household cap spans its members).
 """
 
 import datetime
@@ -26,7 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cases.models import CaseCategory
 from cases.selectors import scope_path
+from cases.services.eligibility import policy_for
 
 from .. import notices, permissions
 from ..exceptions import (
@@ -38,6 +42,7 @@ from ..exceptions import (
     InvalidTransition,
     NotPermitted,
     OutOfScope,
+    UpperLevelApprovalRequired,
 )
 from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
 from ..selectors import approval_totals
@@ -51,6 +56,7 @@ from .common import (
     save_changed,
 )
 from .hardship_files import FileState, file_states, raise_unless_current
+from .household_caps import Allowance, household_allowance, raise_if_over_household_cap
 from .payee import take_payee_snapshot
 
 
@@ -83,6 +89,7 @@ class ApprovalTotals:
         self._loaded: tuple[Decimal, Decimal] | None = None
         self._allocations: list[Allocation] | None = None
         self._allocation_sums: dict[int, tuple[Decimal, int]] = {}
+        self._file_state: FileState | None = None
 
     def _load(self, payment: Payment) -> tuple[Decimal, Decimal]:
         if self._loaded is None:
@@ -115,9 +122,27 @@ class ApprovalTotals:
             self._allocation_sums[allocation.pk] = allocation_committed(allocation)
         return self._allocation_sums[allocation.pk]
 
+    def household(self, payment: Payment, on_date: datetime.date) -> Allowance | None:
+        """The household's allowance for the payment's item and year, its file row locked; None
+        when no household cap applies (no standard for the item: no further query)."""
+        if not self.file_state(payment, on_date).item_has_standard:
+            return None
+        return household_allowance(
+            payment.person,
+            payment.assistance_item,
+            payment.year,
+            on_date=on_date,
+            exclude_pk=payment.pk,
+            lock=True,
+        )
+
     def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
-        """The hardship file of the payment's person on `on_date` (one query)."""
-        return file_states([payment.case_id], on_date)[payment.case_id]
+        """The hardship file of the payment's person on `on_date`, and whether the payment's
+        item has a household standard (one query, read when first asked)."""
+        if self._file_state is None:
+            states = file_states([payment.case_id], on_date, item=payment.assistance_item)
+            self._file_state = states[payment.case_id]
+        return self._file_state
 
 
 def require_permission(allowed: bool, message) -> None:
@@ -232,6 +257,31 @@ def check_hardship_file(a: Approval, totals: ApprovalTotals) -> None:
     raise_unless_current(totals.file_state(a.payment, today), today)
 
 
+def check_household_cap(a: Approval, totals: ApprovalTotals) -> None:
+    """The household's yearly cap for the payment's item, across campaigns; locks the file row
+    (after the campaign, payment and person) so approvals for one household queue up."""
+    if a.second:
+        return
+    p = a.payment
+    raise_if_over_household_cap(p, totals.household(p, timezone.localdate()))
+
+
+def check_upper_level(a: Approval, totals: ApprovalTotals) -> None:
+    """Above the federation's ceiling, the first approval of a hardship payment comes from a union
+    above the payment's own (the scope check has already put the approver's union on its path)."""
+    p = a.payment
+    if a.second or a.by.is_superuser or a.by.organisation_id != p.organisation_id:
+        return
+    if totals.file_state(p, timezone.localdate()).category != CaseCategory.HARDSHIP:
+        return
+    ceiling = policy_for(p.organisation).upper_approval_ceiling
+    if p.amount > ceiling:
+        raise UpperLevelApprovalRequired(
+            _("金额 %(amount)s 元高于 %(ceiling)s 元，须由上级工会审批，%(org)s 不能审批。")
+            % {"amount": p.amount, "ceiling": ceiling, "org": p.organisation.name}
+        )
+
+
 ApprovalCheck = Callable[[Approval, ApprovalTotals], None]
 
 APPROVAL_CHECKS: list[ApprovalCheck] = [
@@ -240,10 +290,12 @@ APPROVAL_CHECKS: list[ApprovalCheck] = [
     check_state,
     check_campaign_open,
     check_level,
+    check_upper_level,
     check_budget,
     check_allocation,
     check_annual_cap,
     check_hardship_file,
+    check_household_cap,
 ]
 
 

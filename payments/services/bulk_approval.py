@@ -18,7 +18,7 @@ rule's exception (its message names the reason).
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 
@@ -51,6 +51,7 @@ from .approval import (
 )
 from .common import copy_fields
 from .hardship_files import FileState, file_states
+from .household_caps import Allowance, household_allowance, items_with_standards
 from .payee import PAYEE_SOURCES, payee_snapshot_in_sql
 
 ZERO = Decimal("0.00")
@@ -82,6 +83,10 @@ class BulkTotals(ApprovalTotals):
         )
         self._allocations_of, self._allocation_sums = allocations_with_committed(campaign_ids)
         self._files = file_states([p.case_id for p in payments], timezone.localdate())
+        self._standard_items = items_with_standards()
+        # Household caps: what this set granted per (file, item, year), and each payment's key.
+        self._household_granted: dict[tuple[int, str, int], Decimal] = {}
+        self._household_keys: dict[int, tuple[int, str, int]] = {}
 
     def campaign_committed(self, payment: Payment) -> Decimal:
         return self._campaigns.get(payment.campaign_id, ZERO)
@@ -99,6 +104,26 @@ class BulkTotals(ApprovalTotals):
     def file_state(self, payment: Payment, on_date) -> FileState:
         return self._files[payment.case_id]
 
+    def household(self, payment: Payment, on_date) -> Allowance | None:
+        """Read from the database (file row locked) only for items with a standard, plus what
+        this set has granted the same household so far."""
+        if payment.assistance_item not in self._standard_items:
+            return None
+        allowance = household_allowance(
+            payment.person,
+            payment.assistance_item,
+            payment.year,
+            on_date=on_date,
+            exclude_pk=payment.pk,
+            lock=True,
+        )
+        if allowance is None:
+            return None
+        key = (allowance.file.pk, allowance.item, allowance.year)
+        self._household_keys[payment.pk] = key
+        extra = self._household_granted.get(key, ZERO)
+        return replace(allowance, used=allowance.used + extra) if extra else allowance
+
     def granted(self, a: Approval) -> None:
         """A first approval commits its money: to the campaign, the person-year, the union."""
         if a.second:
@@ -110,6 +135,9 @@ class BulkTotals(ApprovalTotals):
         if allocation is not None:
             money, places = self._allocation_sums[allocation.pk]
             self._allocation_sums[allocation.pk] = (money + p.amount, places + 1)
+        key = self._household_keys.get(p.pk)
+        if key is not None:
+            self._household_granted[key] = self._household_granted.get(key, ZERO) + p.amount
 
 
 def _lock(payments: list[Payment]) -> tuple[dict[int, Campaign], dict[int, Payment]]:

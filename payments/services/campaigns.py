@@ -115,6 +115,7 @@ def copy_campaign(
             ends_on=ends_on,
             budget=budget,
             funding_source=source.funding_source,
+            assistance_item=source.assistance_item,
             annual_cap=source.annual_cap,
             second_approval_threshold=source.second_approval_threshold,
             status=CampaignStatus.PLANNING,

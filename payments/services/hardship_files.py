@@ -15,6 +15,7 @@ from cases.models import Case, CaseCategory, FileStage
 from cases.selectors import current_files
 
 from ..exceptions import HardshipFileNotCurrent
+from ..models import AssistanceStandard
 
 
 @dataclass(frozen=True)
@@ -25,18 +26,26 @@ class FileState:
     stage: str
     reviewed_for_year: int | None
     current: bool
+    # Whether the federation has a household standard for the item asked about (so the
+    # household cap needs checking); read in the same query to keep an approval's statements.
+    item_has_standard: bool = False
 
 
-def file_states(case_ids, on_date: datetime.date) -> dict[int, FileState]:
+def file_states(case_ids, on_date: datetime.date, *, item: str = "") -> dict[int, FileState]:
     """The file state of each case on `on_date`, in one query whatever the number of cases."""
     rows = (
         Case.objects.filter(pk__in=set(case_ids))
-        .annotate(current=Exists(current_files(on_date).filter(person_id=OuterRef("person_id"))))
-        .values_list("pk", "category", "file_stage", "reviewed_for_year", "current")
+        .annotate(
+            current=Exists(current_files(on_date).filter(person_id=OuterRef("person_id"))),
+            item_has_standard=Exists(AssistanceStandard.objects.filter(item=item)),
+        )
+        .values_list(
+            "pk", "category", "file_stage", "reviewed_for_year", "current", "item_has_standard"
+        )
     )
     return {
-        pk: FileState(category, stage, reviewed, current)
-        for pk, category, stage, reviewed, current in rows
+        pk: FileState(category, stage, reviewed, current, has_standard)
+        for pk, category, stage, reviewed, current, has_standard in rows
     }
 
 

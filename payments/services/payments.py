@@ -42,6 +42,7 @@ from ..exceptions import (
 )
 from ..models import (
     LIVE_STATUSES,
+    AssistanceItem,
     BatchLine,
     BatchLineResult,
     BatchStatus,
@@ -119,8 +120,10 @@ def draft_payment(
     method: str = PaymentMethod.BANK,
     purpose: str = "",
     justification: str = "",
+    assistance_item: str = "",
 ) -> Payment:
-    """A new draft for a case; the amount defaults to the campaign's standard."""
+    """A new draft for a case; the amount defaults to the campaign's standard, the assistance
+    item (救助项目) to the campaign's."""
     require_permission(permissions.can_draft_payments(by), _("您没有起草慰问金的权限。"))
     if not cases_visible_to(by).filter(pk=case.pk).exists():
         raise OutOfScope(_("该个案不在您的管理范围内。"))
@@ -132,6 +135,9 @@ def draft_payment(
         raise InvalidTransition(_("个案已结案，不能起草慰问金。"))
     if method not in PaymentMethod.values:
         raise InvalidAmount(_("发放方式不正确。"))
+    item = assistance_item or campaign.default_assistance_item
+    if item not in AssistanceItem.values:
+        raise InvalidAmount(_("救助项目“%(item)s”不存在。") % {"item": item})
     standard = standard_amount_for(campaign, case)
     if amount is None or amount == "":
         if standard is None:
@@ -160,6 +166,7 @@ def draft_payment(
                 standard_amount=standard,
                 justification=justification,
                 method=method,
+                assistance_item=item,
                 purpose=(purpose or "").strip() or campaign.name[:100],
                 year=year,
                 status=PaymentStatus.DRAFT,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from ..exceptions import NotPermitted
 from ..forms import PaymentDraftForm
 from ..models import PaymentMethod, PaymentStatus
 from ..selectors import campaigns_for_case, payments_visible_to, standard_amount_for
+from ..services.household_caps import household_allowance
 from .common import refuse_auditor_posts, require
 from .explain import why_not
 from .mine import resubmit_form_for
@@ -59,6 +61,7 @@ def payment_create(request):
                 method=data["method"],
                 purpose=data["purpose"],
                 justification=data["justification"],
+                assistance_item=data["assistance_item"],
             )
         except RuleViolation as exc:
             form.add_error(None, exc.message)
@@ -173,6 +176,13 @@ def payment_detail(request, pk: int):
             "needs_second": payment.amount > payment.campaign.second_approval_threshold,
             "resubmit_form": resubmit_form_for(request.user, payment),
             "why_not": why_not(request.user, payment, actions),
+            "allowance": household_allowance(
+                payment.person,
+                payment.assistance_item,
+                payment.year,
+                on_date=timezone.localdate(),
+                exclude_pk=payment.pk,
+            ),
         },
     )
 

@@ -22,9 +22,9 @@ def test_the_roster_preview_shows_each_change_from_what_to_what(
     from playwright.sync_api import sync_playwright
 
     from cases.transfers.people import import_people
-    from cases.transfers.people_more import OPTIONAL_COLUMNS
+    from cases.transfers.people import PEOPLE_OPTIONAL_COLUMNS
 
-    header = (*roster_row(0, ""), *OPTIONAL_COLUMNS)
+    header = (*roster_row(0, ""), *PEOPLE_OPTIONAL_COLUMNS)
     import_people(csv_bytes([roster_row(1, "EDU01")], header=header), filename="a", by=officer)
     changed = roster_row(1, "EDU01", 岗位="副校长", 家庭人口="4", 在职状态="退休", 劳模="是")
     roster = tmp_path / "名单.csv"

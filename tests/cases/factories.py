@@ -17,10 +17,17 @@ def person_in(organisation, **kwargs):
     return PersonFactory(organisation=organisation, **kwargs)
 
 
-def poverty_line(year: int | None = None, amount: str = "1000.00") -> PovertyLine:
+def poverty_line(
+    year: int | None = None, amount: str = "1000.00", *, district: str = "", starts=None
+) -> PovertyLine:
+    """A line in force from `starts` (1 January of `year` by default) for `district` ("" is
+    city-wide)."""
     year = year or timezone.localdate().year
+    starts = starts or datetime.date(year, 1, 1)
     line, _ = PovertyLine.objects.update_or_create(
-        year=year, defaults={"monthly_amount": Decimal(amount)}
+        district=district,
+        effective_from=starts,
+        defaults={"monthly_amount": Decimal(amount), "year": starts.year},
     )
     return line
 

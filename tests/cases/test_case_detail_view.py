@@ -226,10 +226,11 @@ def test_finding_a_person_before_opening_a_case_stays_in_scope(client, officer, 
 
 
 # session, user, permissions (2), user organisation, the scope's organisation ids, the case with
-# person and organisations, poverty line, history rows, visits, their companions, their
-# attachments, roles, the payments panel's payments with their campaigns, and the hardship
-# file's household members, rigid expenses and reviews (one prefetch each).
-CASE_PAGE_QUERIES = 17
+# person and organisations, the federation's hardship policy, the district's poverty lines,
+# history rows, visits, their companions, their attachments, roles, the payments panel's
+# payments with their campaigns, and the hardship file's household members, rigid expenses,
+# reviews and exit follow-ups (one prefetch each).
+CASE_PAGE_QUERIES = 19
 
 
 def test_the_case_page_runs_a_fixed_number_of_queries(

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ from cases.services.eligibility import _suggest
 from tests.cases.factories import person_in, poverty_line
 
 YEAR = 2025
+ON = datetime.date(YEAR, 6, 1)
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def line(db):
 )
 def test_suggestion_at_the_boundaries(line, union_a, income, size, expected):
     person = person_in(union_a, household_size=size, household_monthly_income=Decimal(income))
-    assert suggest_hardship_level(person, YEAR) == expected
+    assert suggest_hardship_level(person, ON) == expected
 
 
 def test_rounding_the_per_capita_income_never_moves_a_household_across_the_line(union_a):
@@ -41,23 +43,24 @@ def test_rounding_the_per_capita_income_never_moves_a_household_across_the_line(
     person = person_in(union_a, household_size=3, household_monthly_income=Decimal("1000.00"))
     poverty_line(YEAR, "333.33")
     assert person.per_capita_income == Decimal("333.33")
-    assert suggest_hardship_level(person, YEAR) == HardshipLevel.RELATIVE
+    assert suggest_hardship_level(person, ON) == HardshipLevel.RELATIVE
     PovertyLine.objects.filter(year=YEAR).update(monthly_amount=Decimal("333.34"))
-    assert suggest_hardship_level(person, YEAR) == HardshipLevel.DEEP
+    assert suggest_hardship_level(person, ON) == HardshipLevel.DEEP
 
 
-def test_no_line_for_the_year_means_no_suggestion(line, union_a):
+def test_no_line_in_force_on_the_day_means_no_suggestion(line, union_a):
     person = person_in(union_a, household_size=4, household_monthly_income=Decimal("100"))
-    assert suggest_hardship_level(person, YEAR + 1) == ""
-    assert eligibility_of(person, YEAR + 1).line_known is False
+    before = datetime.date(YEAR - 1, 12, 31)
+    assert suggest_hardship_level(person, before) == ""
+    assert eligibility_of(person, before).line_known is False
 
 
 def test_eligibility_figures_for_the_case_page(line, union_a):
     person = person_in(union_a, household_size=4, household_monthly_income=Decimal("5000.00"))
-    figures = eligibility_of(person, YEAR)
+    figures = eligibility_of(person, ON)
     assert figures.per_capita_income == Decimal("1250.00")
     assert figures.line == Decimal("1000.00")
-    assert figures.twice_line == Decimal("2000.00")
+    assert figures.relative_line == Decimal("2000.00")
     assert figures.suggested_level == HardshipLevel.RELATIVE
 
 

@@ -148,7 +148,7 @@ def test_above_twice_the_line_a_level_needs_a_reason(union_a, officer):
 
     with pytest.raises(InvalidCaseData) as error:
         open_case(well_off, category=CaseCategory.HARDSHIP, by=officer)
-    assert "2倍" in error.value.message
+    assert "不低于相对困难线" in error.value.message
 
     case = hardship_case(well_off, officer, level_override_reason="大病支出远超收入")
     assert case.suggested_level == ""

@@ -200,7 +200,8 @@ def test_reopening_returns_the_case_to_open_with_the_reason_in_history(case, off
     assert case.closing_reason == "" and case.closing_note == "" and case.closed_at is None
     row = latest_history(case)
     assert row.history_user == officer
-    assert row.history_change_reason == "再次失业"
+    assert row.history_change_reason == "返困：再次失业"  # a hardship file out of 脱困
+    assert case.return_count == 1
     assert [r.status for r in case.history.order_by("history_date", "history_id")] == [
         "open",
         "verified",

@@ -78,6 +78,7 @@ def payment_in_state(
     amount=None,
     method=PaymentMethod.BANK,
     justification="",
+    item="",
 ):
     """A payment walked to `state` through the services, so its history is the real one."""
     if case is None:
@@ -85,7 +86,13 @@ def payment_in_state(
     if amount is not None and not justification:
         justification = "按实际困难程度调整"
     payment = services.draft_payment(
-        case, campaign, by=officer, amount=amount, method=method, justification=justification
+        case,
+        campaign,
+        by=officer,
+        amount=amount,
+        method=method,
+        justification=justification,
+        assistance_item=item,
     )
     if state == "draft":
         return payment

@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from cases.models import EmploymentStatus, Person
-from cases.transfers.people import import_people, plan_people_import
-from cases.transfers.people_more import OPTIONAL_COLUMNS
+from cases.transfers.people import PEOPLE_OPTIONAL_COLUMNS, import_people, plan_people_import
 from tests.audit_helpers import assert_audit_intact
 from tests.factories import make_user
 
@@ -18,7 +17,7 @@ from .helpers import csv_bytes, roster_row
 
 pytestmark = pytest.mark.django_db
 
-FULL = tuple(roster_row(0, "")) + OPTIONAL_COLUMNS
+FULL = tuple(roster_row(0, "")) + PEOPLE_OPTIONAL_COLUMNS
 
 
 def full_row(n, org="EDU01", **extra):
@@ -57,12 +56,12 @@ def test_the_optional_columns_are_imported(union_a, officer):
     ("column", "value", "fragment"),
     [
         ("在职状态", "离职", "应填“在职”或“退休”"),
-        ("家庭人口", "0", "1至30之间的整数"),
-        ("家庭人口", "3.5", "1至30之间的整数"),
-        ("家庭月收入", "-1", "不小于0的金额"),
-        ("家庭月收入", "abc", "不小于0的金额"),
-        ("家庭月收入", "NaN", "不小于0的金额"),
-        ("家庭月收入", "10.005", "最多两位小数"),
+        ("家庭人口", "0", "1到30之间的整数"),
+        ("家庭人口", "3.5", "1到30之间的整数"),
+        ("家庭月收入", "-1", "不小于0、最多两位小数的金额"),
+        ("家庭月收入", "abc", "不小于0、最多两位小数的金额"),
+        ("家庭月收入", "NaN", "不小于0、最多两位小数的金额"),
+        ("家庭月收入", "10.005", "不小于0、最多两位小数的金额"),
         ("住址", "路" * 201, "超过上限200"),
         ("劳模", "也许", "应填“是”或“否”"),
     ],

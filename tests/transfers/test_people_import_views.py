@@ -139,7 +139,7 @@ def test_the_template_has_the_contract_header_and_the_optional_columns(client, o
     response = client.get(reverse("cases:people_import_template"))
     sheet = load_workbook(BytesIO(response.content)).active
     header = ["姓名", "身份证号", "性别", "手机号码", "所在单位", "岗位", "开户行", "银行账号"]
-    header += ["在职状态", "家庭人口", "家庭月收入", "住址"]
+    header += ["区县", "住址", "家庭人口", "家庭月收入", "在职状态"]
     header += ["抗疫一线医务人员", "援鄂医疗队员", "劳模", "残疾"]
     assert [c.value for c in sheet[1]] == header
     assert sheet["B2"].number_format == "@"

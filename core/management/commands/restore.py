@@ -30,6 +30,12 @@ class Command(BaseCommand):
         checkpoint = manifest.get("audit_checkpoint")
         if checkpoint and "verify_audit" in get_commands():
             # The restored history must reach the checkpoint taken with the backup, unchanged.
+            # Full: the position stored in the backup vouches for nothing after a restore; and
+            # read-only, so the restored database holds exactly what was backed up.
             call_command(
-                "verify_audit", checkpoint=str(Path(source) / checkpoint), stdout=self.stdout
+                "verify_audit",
+                checkpoint=str(Path(source) / checkpoint),
+                full=True,
+                no_record=True,
+                stdout=self.stdout,
             )
