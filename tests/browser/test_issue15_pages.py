@@ -21,8 +21,7 @@ def test_the_roster_preview_shows_each_change_from_what_to_what(
 ):
     from playwright.sync_api import sync_playwright
 
-    from cases.transfers.people import import_people
-    from cases.transfers.people import PEOPLE_OPTIONAL_COLUMNS
+    from cases.transfers.people import PEOPLE_OPTIONAL_COLUMNS, import_people
 
     header = (*roster_row(0, ""), *PEOPLE_OPTIONAL_COLUMNS)
     import_people(csv_bytes([roster_row(1, "EDU01")], header=header), filename="a", by=officer)
