@@ -135,7 +135,9 @@ def build_return(user, f: StatFilter, *, filled_on: datetime.date) -> ReturnShee
             file_section,
             _money_section("二、帮扶资金（按活动类型）", stats.by_kind, stats),
             _money_section(
-                "三、帮扶资金（按活动类型、经费来源和困难类别）", stats.by_kind_source_tier, stats
+                "三、帮扶资金（按活动类型、救助项目、经费来源和困难类别）",
+                stats.by_kind_source_tier,
+                stats,
             ),
             _money_section("四、帮扶资金（按行业）", stats.by_sector, stats),
             _money_section("五、帮扶资金（按单位）", stats.by_union, stats),
