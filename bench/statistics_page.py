@@ -1,7 +1,7 @@
 # ruff: noqa: S608 — SQL over our own table and column names, for the load
 """Benchmark (not a test): the statistics page and the year-end return at a city's scale.
 
-    .venv/bin/python bench/statistics.py [--people 1000000] [--payments 2000000] [--keep]
+    .venv/bin/python bench/statistics_page.py [--people 1000000] [--payments 2000000] [--keep]
 
 Recreates the PostgreSQL database `bench_stats` (`BENCH_DATABASE_URL` to change it), migrates
 it, and fills it by SQL (`generate_series`): a federation of 30 unions of four organisations
