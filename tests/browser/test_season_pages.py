@@ -35,7 +35,7 @@ def _sign_in(browser, live_server, width):  # noqa: F811
 
 @pytest.mark.parametrize("width", [375, 1366])
 def test_typing_an_id_number_fills_gender_and_shows_the_birth_date(
-    browser,
+    browser,  # noqa: F811
     live_server,
     union_a,
     width,  # noqa: F811
@@ -58,7 +58,7 @@ def test_typing_an_id_number_fills_gender_and_shows_the_birth_date(
 
 @pytest.mark.parametrize("width", [375, 1366])
 def test_the_dashboard_shows_occasions_planned_and_overdue_in_red(
-    browser,
+    browser,  # noqa: F811
     live_server,
     union_a,
     width,  # noqa: F811
