@@ -22,7 +22,7 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 WOMAN_ID = make_id_number(datetime.date(1988, 5, 12), "F", area="410105", sequence=3)
 
 
-def _sign_in(browser, live_server, width):  # noqa: F811
+def _sign_in(browser, live_server, width):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
@@ -38,7 +38,7 @@ def test_typing_an_id_number_fills_gender_and_shows_the_birth_date(
     browser,  # noqa: F811
     live_server,
     union_a,
-    width,  # noqa: F811
+    width,
 ):
     make_user(Role.CASE_OFFICER, union_a, username="season_officer")
     page = _sign_in(browser, live_server, width)
@@ -61,7 +61,7 @@ def test_the_dashboard_shows_occasions_planned_and_overdue_in_red(
     browser,  # noqa: F811
     live_server,
     union_a,
-    width,  # noqa: F811
+    width,
 ):
     make_user(Role.CASE_OFFICER, union_a, username="season_officer")
     today = timezone.localdate()
