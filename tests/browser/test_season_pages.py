@@ -22,8 +22,8 @@ SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 WOMAN_ID = make_id_number(datetime.date(1988, 5, 12), "F", area="410105", sequence=3)
 
 
-def _sign_in(browser, live_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+def _sign_in(chromium, live_server, width):
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "season_officer")
