@@ -327,3 +327,25 @@ class AllocationSerializer(serializers.Serializer):
     remaining = serializers.DecimalField(max_digits=14, decimal_places=2, label=_("余额"))
     places_used = serializers.IntegerField()
     places_left = serializers.IntegerField()
+
+
+class BulkApprovalSerializer(serializers.Serializer):
+    payments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        min_length=1,
+        max_length=1000,
+        label=_("慰问金编号"),
+    )
+
+
+class BulkApprovalResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField(allow_blank=True)
+    ok = serializers.BooleanField()
+    status = serializers.CharField(allow_blank=True, label=_("状态"))
+    code = serializers.CharField(allow_null=True)
+    message = serializers.CharField(label=_("结果"))
+
+
+class BulkApprovalResultsSerializer(serializers.Serializer):
+    results = BulkApprovalResultSerializer(many=True)

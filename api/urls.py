@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from . import pages
 from .base import ApiViewMixin
-from .views import history, payments, people, reads
+from .views import history, payments, people, reads, statistics
 
 app_name = "api"
 
@@ -47,5 +47,6 @@ urlpatterns = [
         history.RecordHistoryView.as_view(),
         name="history",
     ),
+    path("v1/statistics/", statistics.StatisticsView.as_view(), name="statistics"),
     path("v1/", include(router.urls)),
 ]

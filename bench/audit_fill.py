@@ -87,12 +87,16 @@ def _generate(rows: int, unions, users, first_seq: int, previous_chain: str, fir
 
     kid = current_key_id()
     names = column_set(tracked).names
+    defaults = {f.attname: f.get_default() for f in tracked.history_model._meta.concrete_fields}
     columns_id = column_set(tracked).pk
     paths = {u.pk: u.path for u in unions}
     union_ids = [u.pk for u in unions]
     user_ids = [u.pk for u in users]
     for i in range(rows):
         row = _history_row(i, people, union_ids, user_ids)
+        for name in columns:  # columns added to Person since this script was written
+            if name not in row:
+                row[name] = defaults[name]
         history_id, person_id = row["history_id"], row["id"]
         entry = {
             "model": "cases.person",
@@ -164,6 +168,8 @@ class _Writer:
             self.flush()
 
     def flush(self):
+        if not self.h:
+            return
         raw = connection.connection
         if self.postgres:
             with raw.cursor() as cursor:

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault(
     "DATABASE_URL",
@@ -72,6 +72,15 @@ def measure(client: Client, path: str, repeat: int) -> tuple[float, float, int, 
     return statistics.median(times), times[int(len(times) * 0.9) - 1], queries, writes
 
 
+def python_calls(client: Client, path: str) -> int:
+    """Python function calls of one request: the page's CPU work, whatever the machine's load."""
+    profile = cProfile.Profile()
+    profile.enable()
+    client.get(path, secure=True)
+    profile.disable()
+    return pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
@@ -94,14 +103,20 @@ def main() -> None:
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
         return
-    print(f"{'role':8} {'page':34} {'median':>8} {'p90':>8} {'queries':>8} {'session writes':>15}")
+    print(
+        f"{'role':8} {'page':34} {'median':>8} {'p90':>8} {'queries':>8} {'session writes':>15}"
+        f" {'calls':>8}"
+    )
     for role in ROLES:
         case_id = cases_visible_to(users[role]).values_list("pk", flat=True).first()
         for path in pages(role, case_id):
             clients[role].get(path, secure=True)  # warm: templates, caches
             median, p90, queries, writes = measure(clients[role], path, args.repeat)
+            calls = python_calls(clients[role], path)
             shown = path if len(path) < 34 else path[:31] + "..."
-            print(f"{role:8} {shown:34} {median:8.1f} {p90:8.1f} {queries:8d} {writes:15d}")
+            print(
+                f"{role:8} {shown:34} {median:8.1f} {p90:8.1f} {queries:8d} {writes:15d} {calls:8d}"
+            )
 
 
 if __name__ == "__main__":

@@ -18,12 +18,13 @@ from cases.models import CaseCategory, HardshipLevel, Organisation, Sector, Visi
 from cases.models.cases import Occasion
 from cases.selectors import organisations_visible_to
 from core.numbers import as_id
-from payments.models import CampaignKind, FundingSource
+from payments.models import AssistanceItem, CampaignKind, FundingSource
 
 FIRST_YEAR = 2000
 NO_TIER = "none"  # payments of cases without a hardship tier
 NO_SECTOR = "none"  # organisations without a sector (the federation itself)
 NO_OCCASION = "none"
+NO_ITEM = "none"  # payments drafted before assistance items existed
 FIGURES = ("net", "paid", "reversed", "pending", "kept")
 FLAGS = ("is_frontline_medical", "is_hubei_team")
 TIERS = (*HardshipLevel.values, NO_TIER)
@@ -41,6 +42,7 @@ class StatFilter:
     # A figure's coordinates (lists only).
     figure: str = "net"
     source: str = ""
+    item: str = ""
     tier: str = ""
     month: int | None = None
     campaign: int | None = None
@@ -140,6 +142,9 @@ def parse_filters(user, params, *, with_figure: bool = False) -> StatFilter:
         values["figure"] = _choice(params, "figure", FIGURES, _("指标"), errors) or "net"
         values["source"] = _choice(params, "source", FundingSource.values, _("经费来源"), errors)
         values["tier"] = _choice(params, "tier", TIERS, _("困难类别"), errors)
+        values["item"] = _choice(
+            params, "item", [*AssistanceItem.values, NO_ITEM], _("救助项目"), errors
+        )
         for name, low, high, label in (("month", 1, 12, _("月份")), ("campaign", 1, None, "")):
             raw = params.get(name, "").strip()
             number = as_id(raw) if raw else None

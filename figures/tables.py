@@ -12,12 +12,16 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 from cases.models import HardshipLevel, Sector
-from payments.models import CampaignKind, FundingSource
+from payments.models import AssistanceItem, CampaignKind, FundingSource
 
 from . import selectors as s
-from .filters import NO_SECTOR, NO_TIER, StatFilter
+from .filters import NO_ITEM, NO_SECTOR, NO_TIER, StatFilter
 
 MOVEMENTS = ("paid", "reversed", "net", "pending")
+
+
+def item_label(code: str) -> str:
+    return str(AssistanceItem(code).label) if code in AssistanceItem.values else _("未填救助项目")
 
 
 def tier_label(code: str) -> str:
@@ -89,26 +93,35 @@ def build_statistics(user, f: StatFilter) -> Statistics:
         total.add(group.money)
 
     kst = s.roll_up(groups, lambda g: (g.kind, g.source, g.tier))
+    kist = s.roll_up(groups, lambda g: (g.kind, g.item, g.source, g.tier))
     kind_order = {k: i for i, k in enumerate(CampaignKind.values)}
     source_order = {k: i for i, k in enumerate(FundingSource.values)}
     tier_order = {k: i for i, k in enumerate((*HardshipLevel.values, NO_TIER))}
+    item_order = {k: i for i, k in enumerate((*AssistanceItem.values, NO_ITEM))}
     by_kind_source_tier = [
         _row(
             f,
             " · ".join(
-                (str(CampaignKind(kind).label), str(FundingSource(source).label), tier_label(tier))
+                (
+                    str(CampaignKind(kind).label),
+                    item_label(item),
+                    str(FundingSource(source).label),
+                    tier_label(tier),
+                )
             ),
             money,
             kind=kind,
+            item=item,
             source=source,
             tier=tier,
         )
-        for (kind, source, tier), money in sorted(
-            kst.items(),
-            key=lambda item: (
-                kind_order[item[0][0]],
-                source_order[item[0][1]],
-                tier_order[item[0][2]],
+        for (kind, item, source, tier), money in sorted(
+            kist.items(),
+            key=lambda entry: (
+                kind_order[entry[0][0]],
+                item_order[entry[0][1]],
+                source_order[entry[0][2]],
+                tier_order[entry[0][3]],
             ),
         )
     ]

@@ -6,17 +6,21 @@ from the user's organisation like everywhere); an organisation outside it is a 4
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from cases.models import CaseCategory, Sector
 from cases.selectors import organisations_visible_to
+from core.access import AccessAction, log_access
 from core.paging import keyset_page
 from payments.models import CampaignKind
 
 from . import selectors as s
 from .filters import FIRST_YEAR, StatFilter, parse_filters
 from .permissions import can_view_statistics
+from .returns import build_return, render_return_pdf, render_return_xlsx
 from .tables import build_statistics, tier_label
 
 PAGE_SIZE = 50
@@ -104,3 +108,36 @@ def visit_list(request):
         PAGE_SIZE,
     )
     return render(request, "figures/visit_list.html", {"f": f, "page": page})
+
+
+RETURN_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+def return_file(request, fmt: str):
+    """The 年度帮扶统计表 of the page's filters, as XLSX (for print) or PDF."""
+    if fmt not in RETURN_TYPES:
+        raise Http404
+    _require(request.user)
+    f = parse_filters(request.user, request.GET)
+    sheet = build_return(request.user, f, filled_on=timezone.localdate())
+    if fmt == "xlsx":
+        content, pages = render_return_xlsx(sheet), None
+    else:
+        content, pages = render_return_pdf(sheet)
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        object_type="figures.annual_return",
+        detail={"format": fmt, "filters": f.params(), "pages": pages},
+        request=request,
+    )
+    response = HttpResponse(content, content_type=RETURN_TYPES[fmt])
+    filename = f"{f.year}年度帮扶统计表.{fmt}"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=filename
+    )
+    return response

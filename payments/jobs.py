@@ -17,6 +17,24 @@ register(BANK_RESULT_IMPORT)
 register(ALLOCATION_IMPORT)
 
 
+FINANCE_FILE_KIND = "payments.finance_file"
+
+
+@job_handler(FINANCE_FILE_KIND)
+def finance_file_job(job, progress):
+    """A 台账 or 发放花名册 too long to build while the browser waits."""
+    from django.utils.translation import gettext as _
+
+    from .ledger.documents import file_for_job
+
+    progress(0, 1)
+    file = file_for_job(job.owner, job.params)
+    progress(1, 1)
+    with translation.override(job.params.get("language")):
+        message = _("共%(n)d行。") % {"n": file.rows}
+    return JobResult(filename=file.filename, content=file.content, message=message)
+
+
 @job_handler(EXPORT_KIND)
 def export_job(job, progress):
     with translation.override(job.params.get("language")):

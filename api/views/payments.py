@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from cases.selectors import cases_visible_to, organisations_visible_to
 from core.numbers import as_id
@@ -19,7 +20,13 @@ from payments.selectors import campaigns_visible_to, payments_visible_to
 
 from ..base import ReadOnlyResource, with_etag
 from ..conditional import check_if_match, etag_of, idempotent
-from ..serializers import PaymentDraftSerializer, PaymentSerializer, ReasonSerializer
+from ..serializers import (
+    BulkApprovalResultsSerializer,
+    BulkApprovalSerializer,
+    PaymentDraftSerializer,
+    PaymentSerializer,
+    ReasonSerializer,
+)
 from . import documents
 from .people import form_errors
 
@@ -140,6 +147,45 @@ class PaymentViewSet(ReadOnlyResource):
     def approve(self, request, pk=None):
         """审批（超过二级审批起点时由分管领导复审）/ approve, or second-approve."""
         return self._step(request, services.approve_payment)
+
+    @extend_schema(request=BulkApprovalSerializer, responses={200: BulkApprovalResultsSerializer})
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request):
+        """批量审批：每笔一个结果，驳回的写明原因 / approve many payments in one call (first
+        or second approval each); one result per id, in order, refusals with the reason."""
+        serializer = BulkApprovalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        wanted = serializer.validated_data["payments"]
+        services.require_some_approval_permission(request.user)
+
+        def handler():
+            found = self.get_queryset().in_bulk(set(wanted))
+            outcomes = iter(
+                services.approve_payments([found[i] for i in wanted if i in found], by=request.user)
+            )
+            results = []
+            for pk in wanted:
+                if pk not in found:
+                    results.append(
+                        {"id": pk, "reference": "", "ok": False, "status": "", "code": "not_found",
+                         "message": _("未找到该慰问金。")}
+                    )  # fmt: skip
+                    continue
+                outcome = next(outcomes)
+                p, error = outcome.payment, outcome.error
+                results.append(
+                    {
+                        "id": pk,
+                        "reference": p.reference,
+                        "ok": error is None,
+                        "status": p.status,
+                        "code": error.code if error else None,
+                        "message": error.message if error else p.get_status_display(),
+                    }
+                )
+            return Response({"results": results})
+
+        return idempotent(request, handler)
 
     @REASONED_STEP
     @action(detail=True, methods=["post"])

@@ -3,12 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.idnumbers import normalise_id_number, validate_id_number
-from cases.models import Person
+from cases.idnumbers import birth_date_of, gender_of, normalise_id_number, validate_id_number
+from cases.models import Gender, Person
 
 REQUIRED_MESSAGES = {
     "name": _("请填写姓名。"),
-    "gender": _("请选择性别。"),
     "id_number": _("请填写身份证号。"),
     "mobile": _("请填写手机号码。"),
     "organisation": _("请选择所在单位。"),
@@ -51,6 +50,7 @@ class PersonForm(forms.ModelForm):
             "deceased_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
+            "gender": _("可不选：由身份证号第17位得出（奇数为男，偶数为女）。"),
             "id_number": _("18位居民身份证号；出生日期与性别由号码自动得出。"),
             "mobile": _("11位手机号码。"),
         }
@@ -60,11 +60,23 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = None
-        self.fields["gender"].choices = self.fields["gender"].choices[1:]
+        # No default: a wrong "男" preselected used to slip through. Blank means "from the ID".
+        gender = self.fields["gender"]
+        gender.required = False
+        gender.choices = [("", _("由身份证号得出")), *Gender.choices]
+        self.fields["id_number"].widget.attrs.update(
+            {"data-id-number": "", "data-gender-target": "id_gender"}
+        )
         self.fields["mobile"].required = True
         for name, message in REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
         if self.instance.pk:
+            # docs/officer.md: every change of a person says why (it goes into the history).
+            self.fields["change_reason"] = forms.CharField(
+                label=_("修改原因（记入变更记录）"),
+                max_length=200,
+                error_messages={"required": _("请填写修改原因，它会记入该职工的变更记录。")},
+            )
             for name, masked in (
                 ("id_number", self.instance.masked_id_number),
                 ("bank_account", self.instance.masked_bank_account),
@@ -93,6 +105,38 @@ class PersonForm(forms.ModelForm):
                 code="duplicate_id_number",
             )
         return number
+
+    def derived_birth_date(self):
+        """The birth date read from the ID number as typed (or stored), for the page to show."""
+        number = normalise_id_number(self.data.get("id_number", "")) if self.is_bound else ""
+        number = number or self.instance.id_number
+        try:
+            validate_id_number(number)
+        except forms.ValidationError:
+            return None
+        return birth_date_of(number)
+
+    def clean(self):
+        """A blank gender is the ID number's; a chosen one must agree with it (the only refusal)."""
+        cleaned = super().clean()
+        number = cleaned.get("id_number")
+        if not number:
+            return cleaned
+        from_id = gender_of(number)
+        chosen = cleaned.get("gender")
+        if not chosen:
+            cleaned["gender"] = from_id
+            self.instance.gender = from_id
+        elif chosen != from_id:
+            self.add_error(
+                "gender",
+                _(
+                    "性别与身份证号不一致：号码第17位是 %(digit)s（奇数为男，偶数为女），"
+                    "应为“%(expected)s”。请核对性别或身份证号；不确定时性别可不选。"
+                )
+                % {"digit": number[16], "expected": Gender(from_id).label},
+            )
+        return cleaned
 
     def clean_bank_account(self) -> str:
         return self._keep_if_blank("bank_account").replace(" ", "")

@@ -13,12 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import reasons
 from cases.idnumbers import gender_of
 from cases.models import Organisation, Person
 from cases.selectors import scope_path
 
 from .bulk import bulk_create_with_fast_history, bulk_update_with_simple_history
 from .files import FileRefused, read_table
+from .people_changes import ChangeList
 from .people_rows import (  # noqa: F401  (the column names are this module's public interface)
     ALL_PEOPLE_COLUMNS,
     COL_ACCOUNT,
@@ -105,6 +107,7 @@ def plan_people_import(
             plan.errors.append(error)
     existing = _existing_people([c.id_number for c in candidates])
     now = timezone.now()
+    changes = ChangeList(plan.changes)
     for c in candidates:
         person = existing.get(c.id_number)
         organisation = None
@@ -138,16 +141,15 @@ def plan_people_import(
                 RowError(c.number, COL_ID, _("该职工属于您管辖范围以外的单位，不能通过导入修改。"))
             )
             continue
-        changed = False
+        changed = changes.start(c.number, person)
         if organisation is not None and organisation.pk != person.organisation_id:
+            changed.note("organisation", person.organisation, organisation)
             person.organisation = organisation
-            plan.updated_fields.add("organisation")
-            changed = True
         for name, value in c.values.items():
             if getattr(person, name) != value:
+                changed.note(name, getattr(person, name), value)
                 setattr(person, name, value)
-                plan.updated_fields.add(name)
-                changed = True
+        plan.updated_fields.update(changed.fields)
         if changed:
             person.updated_at = now
             plan.updated.append(person)
@@ -185,7 +187,8 @@ def apply_people_plan(plan: PeoplePlan, *, by, reason: str, progress=None) -> No
 
 
 def import_reason(filename: str) -> str:
-    return _("导入：%(file)s") % {"file": filename}
+    """Stored in Chinese whoever imports; shown in the reader's language (core.reasons)."""
+    return reasons.IMPORT % {"file": filename}
 
 
 def import_people(

@@ -26,6 +26,7 @@ from cases.idnumbers import (
 from cases.models import Gender, Person
 
 from .files import Table
+from .people_more import MORE_COLUMNS, read_optional
 
 COL_NAME, COL_ID, COL_GENDER, COL_MOBILE = "姓名", "身份证号", "性别", "手机号码"
 COL_ORG, COL_POSITION, COL_BANK, COL_ACCOUNT = "所在单位", "岗位", "开户行", "银行账号"
@@ -41,7 +42,8 @@ PEOPLE_COLUMNS = (
 )
 # Optional columns of the hardship file (the district's 低保 line applies; household figures).
 COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME = "区县", "住址", "家庭人口", "家庭月收入"
-PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME)
+# ...and the employment status and the four flags (cases.transfers.people_more).
+PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME, *MORE_COLUMNS)
 ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + PEOPLE_OPTIONAL_COLUMNS
 MAX_HOUSEHOLD_SIZE = 30
 # column -> (model field, maximum length)
@@ -80,6 +82,8 @@ class PeoplePlan:
     new: list[Person] = field(default_factory=list)
     updated: list[Person] = field(default_factory=list)
     updated_fields: set[str] = field(default_factory=set)
+    # for the preview: row, name and [column, before, after] of the first updated people
+    changes: list[dict] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -98,6 +102,7 @@ class PeoplePlan:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "invalid": self.invalid_rows,
+            "changes": self.changes,
         }
 
 
@@ -277,6 +282,10 @@ def read_rows(
         values.update(figures)
         errors.extend(figure_errors)
         bad = bad or bool(figure_errors)
+        more, more_errors = read_optional(cells)
+        values.update(more)
+        errors.extend(RowError(number, column, message) for column, message in more_errors)
+        bad = bad or bool(more_errors)
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
             gender = _GENDERS.get(gender_text.upper())

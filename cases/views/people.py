@@ -24,6 +24,7 @@ from cases.permissions import (
 )
 from cases.selectors import cases_visible_to, organisations_visible_to, people_visible_to
 from cases.services import save_person
+from cases.tier_warnings import tier_warnings_for
 from core.access import AccessAction, log_access
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
@@ -162,10 +163,22 @@ def person_edit(request, pk: int):
     organisations = organisations_visible_to(request.user)
     form = PersonForm(request.POST or None, instance=person, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        reason = request.POST.get("change_reason", "").strip()[:200] or _("修改职工信息")
-        saved = _save(request, form, reason=reason)
+        saved = _save(request, form, reason=form.cleaned_data["change_reason"].strip())
         if saved is not None:
             messages.success(request, _("已保存 %(name)s 的信息。") % {"name": saved.name})
+            for warning in tier_warnings_for(saved):
+                messages.warning(
+                    request,
+                    _(
+                        "系统建议的困难类别由“%(was)s”变为“%(now)s”（个案当前为“%(level)s”），"
+                        "请到个案页核实是否调整。"
+                    )
+                    % {
+                        "was": warning.was_label,
+                        "now": warning.now_label,
+                        "level": warning.level_label,
+                    },
+                )
             return redirect(saved)
     return render(request, "cases/person_form.html", {"form": form, "person": person})
 

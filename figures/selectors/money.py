@@ -20,7 +20,7 @@ from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from payments.models import Payment, PaymentStatus
 from payments.selectors import COMMITTED_UNPAID, payments_visible_to
 
-from ..filters import NO_TIER, StatFilter
+from ..filters import NO_ITEM, NO_TIER, StatFilter
 from .scope import narrowed
 
 ZERO = Decimal("0.00")
@@ -49,6 +49,8 @@ def filtered_payments(user, f: StatFilter) -> QuerySet[Payment]:
         qs = qs.filter(campaign__kind=f.kind)
     if f.source:
         qs = qs.filter(campaign__funding_source=f.source)
+    if f.item:
+        qs = qs.filter(assistance_item="" if f.item == NO_ITEM else f.item)
     if f.category:
         qs = qs.filter(case__category=f.category)
     if f.tier:
@@ -120,13 +122,15 @@ class MoneyGroup:
     campaign: int
     kind: str
     source: str
+    item: str
     tier: str
     organisation: int
     money: Money
 
 
 def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
-    """One GROUP BY over the period's payments: campaign, kind, source, tier, organisation.
+    """One GROUP BY over the period's payments: campaign, kind, source, item, tier and
+    organisation.
 
     Every money figure of the page is a roll-up of these groups (see `roll_up`).
     """
@@ -134,7 +138,13 @@ def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
     rows = (
         filtered_payments(user, f)
         .filter(any_movement)
-        .values("campaign_id", "campaign__kind", "campaign__funding_source", "organisation_id")
+        .values(
+            "campaign_id",
+            "campaign__kind",
+            "campaign__funding_source",
+            "assistance_item",
+            "organisation_id",
+        )
         .annotate(tier=F("case__hardship_level"), **_annotations(f))
         .order_by()
     )
@@ -143,6 +153,7 @@ def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
             campaign=row["campaign_id"],
             kind=row["campaign__kind"],
             source=row["campaign__funding_source"],
+            item=row["assistance_item"] or NO_ITEM,
             tier=row["tier"] or NO_TIER,
             organisation=row["organisation_id"],
             money=_money(row),

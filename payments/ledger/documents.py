@@ -174,3 +174,34 @@ def roster_file(user, subject: RosterSubject, fmt: str, *, request=None) -> File
     if subject.organisation:
         name_parts.append(subject.organisation.name)
     return File(_safe_name(*name_parts, "发放花名册", ext=fmt), content, content_type, rows)
+
+
+def file_for_job(user, params: dict) -> File:
+    """Rebuild the request a background job was started for, in the owner's scope as it is now
+    (a campaign, batch or union that has left the scope since is refused)."""
+    from django.utils.translation import gettext as _
+
+    from core.errors import RuleViolation
+
+    from ..selectors import batches_visible_to, campaigns_visible_to
+    from .selectors import ledger_unions
+
+    organisation = None
+    if params.get("organisation"):
+        organisation = ledger_unions(user).filter(pk=params["organisation"]).first()
+        if organisation is None:
+            raise RuleViolation(_("单位不在您的管辖范围内。"))
+    if params["file"] == "ledger":
+        assert organisation is not None
+        return ledger_file(user, organisation, int(params["year"]))
+    if params.get("batch"):
+        batch = batches_visible_to(user).filter(pk=params["batch"]).first()
+        if batch is None:
+            raise RuleViolation(_("发放批次不在您的管辖范围内。"))
+        subject = RosterSubject(campaign=batch.campaign, batch=batch)
+    else:
+        campaign = campaigns_visible_to(user).filter(pk=params["campaign"]).first()
+        if campaign is None:
+            raise RuleViolation(_("慰问活动不在您的管辖范围内。"))
+        subject = RosterSubject(campaign=campaign, organisation=organisation)
+    return roster_file(user, subject, params["format"])

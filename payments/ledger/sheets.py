@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -56,6 +56,11 @@ ROSTER_HEADERS = (
 ROSTER_AMOUNT_COLUMN = 6
 
 
+def _last_row(sheet: Worksheet) -> int:
+    """The row `append` wrote last. (`Worksheet.max_row` scans every cell: quadratic in a loop.)"""
+    return sheet._current_row
+
+
 def _text(value):
     return neutralise(value) if isinstance(value, str) else value
 
@@ -84,14 +89,50 @@ def _header_row(sheet: Worksheet, headers: Sequence[tuple[str, int]]) -> int:
     return row
 
 
-def _box(sheet: Worksheet, row: int, width: int, amount_column: int, *, bold=False) -> None:
+def _add_styles(workbook: Workbook) -> None:
+    """Boxed cell styles, registered once: a named style is applied to a cell in one step,
+    where setting border, alignment and format one by one costs a style lookup each (10,000
+    rows took a minute that way)."""
+    for bold in (False, True):
+        suffix = "_bold" if bold else ""
+        font = Font(bold=bold)
+        for name, alignment, number_format in (
+            ("text", LEFT, "General"),
+            ("centre", CENTRE, "General"),
+            ("money", RIGHT, MONEY),
+            ("date", CENTRE, "yyyy-mm-dd"),
+        ):
+            workbook.add_named_style(
+                NamedStyle(
+                    name=f"{name}{suffix}",
+                    font=font,
+                    border=BOX,
+                    alignment=alignment,
+                    number_format=number_format,
+                )
+            )
+
+
+def _box(
+    sheet: Worksheet,
+    row: int,
+    width: int,
+    amount_column: int,
+    *,
+    bold: bool = False,
+    date_column: int | None = None,
+) -> None:
+    suffix = "_bold" if bold else ""
     for column in range(1, width + 1):
-        cell = sheet.cell(row=row, column=column)
-        cell.border = BOX
-        cell.alignment = RIGHT if column == amount_column else CENTRE if column == 1 else LEFT
-        if bold:
-            cell.font = Font(bold=True)
-    sheet.cell(row=row, column=amount_column).number_format = MONEY
+        if column == amount_column:
+            name = "money"
+        elif column == date_column:
+            name = "date"
+        elif column == 1:
+            name = "centre"
+        else:
+            name = "text"
+        sheet.cell(row=row, column=column).style = name + suffix
 
 
 def _page_setup(sheet: Worksheet, *, landscape: bool) -> None:
@@ -125,6 +166,7 @@ def ledger_xlsx(
 ) -> bytes:
     """The 台账 of one union and year."""
     workbook = Workbook()
+    _add_styles(workbook)
     sheet = workbook.active
     sheet.title = f"{year}年台账"
     width = len(LEDGER_HEADERS)
@@ -153,12 +195,11 @@ def ledger_xlsx(
                 _text(line.note),
             ]
         )
-        row = sheet.max_row
-        _box(sheet, row, width, LEDGER_AMOUNT_COLUMN)
+        row = _last_row(sheet)
+        _box(sheet, row, width, LEDGER_AMOUNT_COLUMN, date_column=2)
         sheet.row_dimensions[row].height = 30  # two lines of a wrapped category or note
-        sheet.cell(row=row, column=2).number_format = "yyyy-mm-dd"
     column = get_column_letter(LEDGER_AMOUNT_COLUMN)
-    first, last = header + 1, sheet.max_row
+    first, last = header + 1, _last_row(sheet)
     total = sum((line.amount for line in lines), Decimal("0.00"))
     sheet.append(
         [None, "合计", f"{len(lines)}笔"]
@@ -166,7 +207,7 @@ def ledger_xlsx(
         + [f"=SUM({column}{first}:{column}{last})" if lines else 0]
         + [None] * (width - LEDGER_AMOUNT_COLUMN)
     )
-    _box(sheet, sheet.max_row, width, LEDGER_AMOUNT_COLUMN, bold=True)
+    _box(sheet, _last_row(sheet), width, LEDGER_AMOUNT_COLUMN, bold=True)
     _closing_lines(sheet, total, "负责人：　　　　　　　　审核人：　　　　　　　　制表人：")
     _page_setup(sheet, landscape=True)
     return _save(workbook)
@@ -183,6 +224,7 @@ def roster_xlsx(
     """The 发放花名册: one block per union with its subtotal, then the total. Both are
     SUBTOTAL(9, …), which skips the other SUBTOTAL cells in its range, so no line counts twice."""
     workbook = Workbook()
+    _add_styles(workbook)
     sheet = workbook.active
     sheet.title = "发放花名册"
     width = len(ROSTER_HEADERS)
@@ -197,7 +239,7 @@ def roster_xlsx(
     column = get_column_letter(ROSTER_AMOUNT_COLUMN)
     number = 0
     for group in groups:
-        first = sheet.max_row + 1
+        first = _last_row(sheet) + 1
         for line in group.lines:
             number += 1
             sheet.append(
@@ -211,9 +253,9 @@ def roster_xlsx(
                     None,
                 ]
             )
-            _box(sheet, sheet.max_row, width, ROSTER_AMOUNT_COLUMN)
-            sheet.row_dimensions[sheet.max_row].height = 28
-        last = sheet.max_row
+            _box(sheet, _last_row(sheet), width, ROSTER_AMOUNT_COLUMN)
+            sheet.row_dimensions[_last_row(sheet)].height = 28
+        last = _last_row(sheet)
         sheet.append(
             [
                 None,
@@ -225,8 +267,8 @@ def roster_xlsx(
                 None,
             ]
         )
-        _box(sheet, sheet.max_row, width, ROSTER_AMOUNT_COLUMN, bold=True)
-    first, last = header + 1, sheet.max_row
+        _box(sheet, _last_row(sheet), width, ROSTER_AMOUNT_COLUMN, bold=True)
+    first, last = header + 1, _last_row(sheet)
     total = sum((group.subtotal for group in groups), Decimal("0.00"))
     sheet.append(
         [
@@ -239,7 +281,7 @@ def roster_xlsx(
             None,
         ]
     )
-    _box(sheet, sheet.max_row, width, ROSTER_AMOUNT_COLUMN, bold=True)
+    _box(sheet, _last_row(sheet), width, ROSTER_AMOUNT_COLUMN, bold=True)
     _closing_lines(
         sheet, total, "发放人：　　　　　　监督人：　　　　　　审核人：　　　　　　日期："
     )

@@ -362,4 +362,10 @@ def approve_payment(payment: Payment, *, by) -> Payment:
     return payment
 
 
-__all__ = ["APPROVAL_CHECKS", "Approval", "ApprovalTotals", "approve_payment"]
+__all__ = [
+    "APPROVAL_CHECKS",
+    "Approval",
+    "ApprovalTotals",
+    "approve_payment",
+    "require_some_approval_permission",
+]

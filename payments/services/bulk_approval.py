@@ -51,7 +51,12 @@ from .approval import (
 )
 from .common import copy_fields
 from .hardship_files import FileState, file_states
-from .household_caps import Allowance, household_allowance, items_with_standards
+from .household_caps import (
+    Allowance,
+    household_allowance,
+    items_with_standards,
+    lock_household_files,
+)
 from .payee import PAYEE_SOURCES, payee_snapshot_in_sql
 
 ZERO = Decimal("0.00")
@@ -84,6 +89,7 @@ class BulkTotals(ApprovalTotals):
         self._allocations_of, self._allocation_sums = allocations_with_committed(campaign_ids)
         self._files = file_states([p.case_id for p in payments], timezone.localdate())
         self._standard_items = items_with_standards()
+        lock_household_files([p for p in payments if p.assistance_item in self._standard_items])
         # Household caps: what this set granted per (file, item, year), and each payment's key.
         self._household_granted: dict[tuple[int, str, int], Decimal] = {}
         self._household_keys: dict[int, tuple[int, str, int]] = {}

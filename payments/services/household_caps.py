@@ -42,6 +42,7 @@ __all__ = [
     "household_allowance",
     "household_file_of",
     "items_with_standards",
+    "lock_household_files",
     "raise_if_over_household_cap",
 ]
 
@@ -90,6 +91,31 @@ def household_file_of(person: Person, *, lock: bool = False) -> Case | None:
             .get(pk=ids[0])
         )
     return files.select_related("person__organisation").first()
+
+
+def lock_household_files(payments: list[Payment]) -> None:
+    """Lock, in id order, every live hardship file the payments' people head or belong to: a
+    bulk approval takes them all before its checks lock them one by one in the set's order, so
+    two bulk approvals sharing households never wait on each other in a cycle."""
+    if not payments:
+        return
+    people = [p.person for p in payments]
+    ids = (
+        Case.objects.filter(category=CaseCategory.HARDSHIP)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(
+            Q(person_id__in=[p.pk for p in people])
+            | Q(household_members__id_number__in=[p.id_number for p in people])
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def household_person_ids(file: Case) -> list[int]:

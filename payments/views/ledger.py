@@ -4,14 +4,18 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from core.numbers import is_id
 from core.scope import get_in_scope_or_404
+from jobs.services import start_job
 
 from .. import permissions
+from ..jobs import FINANCE_FILE_KIND
 from ..ledger import selectors
 from ..ledger.documents import File, RosterSubject, ledger_file, roster_file
 from ..models import PaymentStatus
@@ -20,6 +24,9 @@ from .common import require
 
 FORMATS = ("pdf", "xlsx")
 FIRST_YEAR = 2000
+# Above this many rows the file is built by a background job the user watches (a boxed,
+# print-ready sheet costs far more per row than a plain export: see bench/README.md).
+SYNC_ROWS = {"xlsx": 2_000, "pdf": 500}
 
 
 def _download(file: File) -> HttpResponse:
@@ -28,6 +35,19 @@ def _download(file: File) -> HttpResponse:
         f"attachment; filename*=UTF-8''{escape_uri_path(file.filename)}"
     )
     return response
+
+
+def _deliver(request, *, rows: int, fmt: str, title: str, params: dict, build) -> HttpResponse:
+    """The file now, or (when long) a background job and its progress page."""
+    if rows <= SYNC_ROWS[fmt]:
+        return _download(build())
+    job = start_job(
+        kind=FINANCE_FILE_KIND,
+        title=_("%(title)s（%(n)d行）") % {"title": title, "n": rows},
+        by=request.user,
+        params={**params, "format": fmt, "language": get_language()},
+    )
+    return redirect(job.get_absolute_url())
 
 
 def _year(request) -> int:
@@ -85,7 +105,14 @@ def ledger_download(request):
     union = _union(request)
     if union is None:
         raise Http404
-    return _download(ledger_file(request.user, union, year, request=request))
+    return _deliver(
+        request,
+        rows=selectors.ledger_payments(request.user, union, year).count(),
+        fmt="xlsx",
+        title=_("台账"),
+        params={"file": "ledger", "organisation": union.pk, "year": year},
+        build=lambda: ledger_file(request.user, union, year, request=request),
+    )
 
 
 @login_required
@@ -99,7 +126,18 @@ def campaign_roster(request, pk: int, fmt: str):
     if request.GET.get("organisation"):
         organisation = _union(request)
     subject = RosterSubject(campaign=campaign, organisation=organisation)
-    return _download(roster_file(request.user, subject, fmt, request=request))
+    return _deliver(
+        request,
+        rows=subject.payments(request.user).count(),
+        fmt=fmt,
+        title=_("发放花名册"),
+        params={
+            "file": "roster",
+            "campaign": campaign.pk,
+            "organisation": organisation.pk if organisation else None,
+        },
+        build=lambda: roster_file(request.user, subject, fmt, request=request),
+    )
 
 
 @login_required
@@ -111,4 +149,11 @@ def batch_roster(request, pk: int, fmt: str):
         raise Http404
     batch = get_in_scope_or_404(batches_visible_to(request.user), request, pk=pk)
     subject = RosterSubject(campaign=batch.campaign, batch=batch)
-    return _download(roster_file(request.user, subject, fmt, request=request))
+    return _deliver(
+        request,
+        rows=subject.payments(request.user).count(),
+        fmt=fmt,
+        title=_("发放花名册"),
+        params={"file": "roster", "batch": batch.pk},
+        build=lambda: roster_file(request.user, subject, fmt, request=request),
+    )

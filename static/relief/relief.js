@@ -46,4 +46,33 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // Birth date and gender read from a resident ID number as it is typed (the server derives
+  // and checks them again): <input data-id-number data-gender-target="id_gender">, followed by
+  // <output data-derived-from-id data-label-birth data-label-male data-label-female data-mismatch>.
+  document.querySelectorAll("input[data-id-number]").forEach((input) => {
+    const select = document.getElementById(input.dataset.genderTarget || "");
+    const output = input.parentElement.querySelector("output[data-derived-from-id]");
+    if (!select || !output) return;
+    let autoFilled = select.value === "";
+    select.addEventListener("change", () => { autoFilled = false; show(); });
+    const read = () => {
+      const n = input.value.replace(/\s/g, "").toUpperCase();
+      if (!/^\d{17}[\dX]$/.test(n)) return null;
+      const [y, m, d] = [n.slice(6, 10), n.slice(10, 12), n.slice(12, 14)].map(Number);
+      const born = new Date(Date.UTC(y, m - 1, d));
+      if (born.getUTCMonth() !== m - 1 || born.getUTCDate() !== d) return null;
+      return { born: n.slice(6, 10) + "-" + n.slice(10, 12) + "-" + n.slice(12, 14), gender: Number(n[16]) % 2 ? "M" : "F" };
+    };
+    const show = () => {
+      const found = read();
+      if (!found) return;
+      if (autoFilled) select.value = found.gender;
+      const label = found.gender === "M" ? output.dataset.labelMale : output.dataset.labelFemale;
+      let text = `${output.dataset.labelBirth} ${found.born} · ${label}`;
+      if (select.value && select.value !== found.gender) text += ` · ${output.dataset.mismatch}`;
+      output.textContent = text;
+    };
+    input.addEventListener("input", show);
+    show();
+  });
 });

@@ -119,9 +119,11 @@ def test_every_money_figure_reconciles_with_the_payments_one_by_one(
     for row in stats.by_kind_source_tier:
         params = parse_qs(row.links["net"])
         kind, source, tier = params["kind"][0], params["source"][0], params["tier"][0]
+        item = params["item"][0]
         assert _figures(row.money) == _expected(
-            lambda p, kind=kind, source=source, tier=tier: (
+            lambda p, kind=kind, source=source, tier=tier, item=item: (
                 p.campaign.kind == kind
+                and (p.assistance_item or "none") == item
                 and p.campaign.funding_source == source
                 and (p.case.hardship_level or "none") == tier
             )

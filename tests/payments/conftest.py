@@ -26,7 +26,7 @@ def walk(campaign, officer, finance, finance2, leader):
         return payment_in_state(
             state,
             campaign=kwargs.pop("campaign", campaign),
-            officer=officer,
+            officer=kwargs.pop("officer", officer),
             finance=finance,
             leader=leader,
             finance2=finance2,

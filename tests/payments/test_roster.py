@@ -211,9 +211,33 @@ def test_the_roster_costs_the_same_queries_whatever_its_length(
     client.force_login(finance)
     url = reverse("payments:campaign_roster", args=[campaign.pk, "xlsx"])
     client.get(url)  # the session's first request writes its stamp
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
     for _ in range(5):
         walk("approved")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(url)
+
+
+def test_a_long_roster_or_ledger_is_built_by_a_background_job_in_the_owners_scope(
+    client, roster, officer_b, campaign, union_b, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs.models import Job
+    from payments.views import ledger as views
+
+    monkeypatch.setattr(views, "SYNC_ROWS", {"xlsx": 1, "pdf": 1})
+    client.force_login(officer_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("payments:campaign_roster", args=[campaign.pk, "xlsx"]))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    job.refresh_from_db()
+    assert job.status == "done", job.message
+    rows = libreoffice_rows(b"".join(client.get(reverse("jobs:download", args=[job.pk]))))
+    assert {r[1] for r in rows if r[2] == "小计"} == {"市人民医院工会"}
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("payments:ledger_download")
+        client.get(url, {"organisation": union_b.pk, "year": 2026})
+    ledger_job = Job.objects.exclude(pk=job.pk).get()
+    ledger_job.refresh_from_db()
+    assert ledger_job.status == "done" and ledger_job.kind == "payments.finance_file"

@@ -27,6 +27,7 @@ def test_a_clean_csv_creates_everyone_with_derived_fields(union_a, officer):
         "updated": 0,
         "unchanged": 0,
         "invalid": 0,
+        "changes": [],
     }
     person = Person.objects.get(id_number=id_number(1, "M"))
     assert person.organisation == union_a and person.gender == "M"
