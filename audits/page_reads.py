@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import CharField, F, Value
+from django.db.models import Case as DbCase
+from django.db.models import CharField, F, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, NullIf
 from django.utils import timezone
 
@@ -134,10 +135,25 @@ def _title_expression(model):
         if candidate in names:
             return Cast(candidate, CharField())
     if "person" in names:
+        kind = _choice_label("category", model) if "category" in names else None
         return Concat(
-            "person__name", Value(" #"), Cast("pk", CharField()), output_field=CharField()
+            "person__name",
+            *((Value(" · "), kind) if kind is not None else (Value(" #"), Cast("pk", CharField()))),
+            output_field=CharField(),
         )
     return None
+
+
+def _choice_label(name: str, model):
+    """A choice field's label in the reader's language, computed in SQL ("困难职工帮扶")."""
+    choices = model._meta.get_field(name).flatchoices
+    if not choices:
+        return None
+    return DbCase(
+        *(When(**{name: value}, then=Value(str(label))) for value, label in choices),
+        default=F(name),
+        output_field=CharField(),
+    )
 
 
 def labels(wanted: dict[type[models.Model], Iterable]) -> dict[tuple[type, object], str]:

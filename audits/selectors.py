@@ -52,7 +52,7 @@ def access_visible_to(user) -> QuerySet[AccessLog]:
 @dataclass
 class ChangeFilters:
     model: str = ""
-    user_id: int | None = None
+    user_ids: list[int] | None = None
     organisation_path: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
@@ -68,8 +68,8 @@ def filter_entries(qs: QuerySet, f: ChangeFilters) -> QuerySet:
         qs = qs.filter(model=f.model)
         if f.object_id:
             qs = qs.filter(object_id=f.object_id)
-    if f.user_id:
-        qs = qs.filter(user_id=f.user_id)
+    if f.user_ids:
+        qs = qs.filter(user_id__in=f.user_ids)
     if f.organisation_path:
         qs = qs.filter(organisation_path__startswith=f.organisation_path)
     tz = timezone.get_current_timezone()

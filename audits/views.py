@@ -18,7 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from core.access import AccessAction, log_access
+from core.reasons import translate_reason
 
+from .access_labels import label_access_rows
 from .diffs import describe
 from .exports import export_response
 from .forms import AccessLogFilterForm, ChangeLogFilterForm
@@ -71,7 +73,7 @@ def _change_cells(item) -> list:
         item.title,
         item.kind_label,
         item.summary,
-        entry.reason,
+        translate_reason(entry.reason),
     ]
 
 
@@ -265,7 +267,7 @@ ACCESS_HEADER = [
     gettext_lazy("用户"),
     gettext_lazy("动作"),
     gettext_lazy("对象类型"),
-    gettext_lazy("对象编号"),
+    gettext_lazy("对象"),
     gettext_lazy("字段"),
     gettext_lazy("详情"),
     gettext_lazy("来源地址"),
@@ -277,9 +279,9 @@ def _access_cells(log) -> list:
         timezone.localtime(log.at).strftime("%Y-%m-%d %H:%M:%S"),
         str(log.user) if log.user_id else log.username,
         log.get_action_display(),
-        log.object_type,
-        log.object_id,
-        log.field,
+        log.type_label,
+        log.record_label,
+        log.field_label,
         str(log.detail or ""),
         log.ip_address or "",
     ]
@@ -290,11 +292,7 @@ def access_log(request):
     form = AccessLogFilterForm(request.GET or None)
     qs = form.apply(access_visible_to(request.user))
     logs, following = keyset_page(qs, request.GET.get("after", ""), PAGE_SIZE)
-    registry = tracked_models()
-    for log in logs:
-        tracked = registry.get(log.object_type)
-        log.type_label = tracked.model._meta.verbose_name if tracked else log.object_type
-        log.has_timeline = tracked is not None and bool(log.object_id)
+    label_access_rows(logs)
     query = request.GET.copy()
     query.pop("after", None)
     return render(
@@ -327,6 +325,7 @@ def access_log_export(request, fmt):
         cursor = ""
         while True:
             logs, cursor = keyset_page(qs, cursor, 1000)
+            label_access_rows(logs)
             for log in logs:
                 yield _access_cells(log)
             if not cursor:

@@ -20,6 +20,7 @@ after one warm-up, in milliseconds, with the number of queries of one request.
 import argparse
 import functools
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -258,7 +259,7 @@ def timed(fn, runs: int = 5) -> tuple[float, int]:
         started = time.perf_counter()
         fn()
         timings.append((time.perf_counter() - started) * 1000)
-    return sorted(timings)[len(timings) // 2], count  # (this file shadows `statistics`)
+    return statistics.median(timings), count
 
 
 def _getter(client, year: int, path: str, **params):
@@ -274,6 +275,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--payments", type=int, default=2_000_000)
     parser.add_argument("--keep", action="store_true", help="reuse a filled database")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per request")
     args = parser.parse_args()
     if not args.keep:
         recreate_database()
@@ -295,7 +297,7 @@ def main() -> None:
         leader, officer = fill(args.people, args.payments)
     year = FIRST_YEAR + YEARS - 2
     union = officer.organisation_id
-    print(f"\n{Payment.objects.count():,} payments; year {year}; medians of 5, ms\n")
+    print(f"\n{Payment.objects.count():,} payments; year {year}; medians of {args.runs}, ms\n")
     print("| user | request | ms | queries |")
     print("|---|---|---:|---:|")
     for label, user in (("leader (federation)", leader), ("officer (one union)", officer)):
@@ -311,7 +313,7 @@ def main() -> None:
             ("return PDF", get("/statistics/return.pdf")),
         ]
         for name, call in requests:
-            ms, queries = timed(call)
+            ms, queries = timed(call, args.runs)
             print(f"| {label} | {name} | {ms:,.0f} | {queries} |", flush=True)
 
 

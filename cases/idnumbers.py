@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from cases.normalise import normalise_number
+
 # First two digits: the provinces, autonomous regions and municipalities of GB/T 2260, plus
 # 71 Taiwan, 81 Hong Kong, 82 Macau (residence permits) and 83 Taiwan residence permits.
 PROVINCE_CODES = frozenset(
@@ -54,18 +56,26 @@ PROVINCE_CODES = frozenset(
         "83",
     ]
 )
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` also matches full-width and other Unicode digits.
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_id_number(value: str) -> str:
-    return (value or "").strip().replace(" ", "").upper()
+    return normalise_number(value)
 
 
 def validate_id_number(value: str) -> None:
-    """Raise ValidationError with a message saying exactly what is wrong."""
-    number = normalise_id_number(value)
-    if len(number) == 15 and number.isdigit():
+    """Raise ValidationError with a message saying exactly what is wrong.
+
+    Full-width digits are refused here: input is normalised (`cases.normalise`) before it is
+    validated, so a non-ASCII number reaching the model came by a path that skipped that."""
+    if not (value or "").isascii():
+        raise ValidationError(
+            _("身份证号只能使用半角数字和字母X，不能含全角或其他字符。"), code="id_characters"
+        )
+    number = (value or "").strip().replace(" ", "").upper()
+    if len(number) == 15 and number.isascii() and number.isdigit():
         raise ValidationError(_("这是15位旧版身份证号，请填写18位新版号码。"), code="id_old_format")
     if len(number) != 18:
         raise ValidationError(
@@ -114,5 +124,5 @@ def gender_of(number: str) -> str:
 
 
 def validate_mobile(value: str) -> None:
-    if not _MOBILE.match((value or "").strip()):
+    if not _MOBILE.match(value or ""):
         raise ValidationError(_("手机号码应为以1开头的11位数字（如13812345678）。"), code="mobile")

@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
+
 from .models import LetterTemplate
 from .services import TEMPLATE_FIELDS, template_problems
 
 
-class LetterTemplateForm(forms.ModelForm):
+class LetterTemplateForm(VersionedFormMixin, forms.ModelForm):
     """Title, body and signature; every `{{…}}` must be a known placeholder, nothing else."""
 
     reason = forms.CharField(

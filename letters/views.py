@@ -3,7 +3,9 @@ and prints through letters.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -85,12 +87,18 @@ def template_edit(request, campaign_pk):
     form = LetterTemplateForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            save_letter_template(
-                campaign=campaign,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                **{f: form.cleaned_data[f] for f in TEMPLATE_FIELDS},
-            )
+            with transaction.atomic():
+                if instance.pk:  # the stale-form check again, with the row locked
+                    LetterTemplate.objects.select_for_update().filter(pk=instance.pk).first()
+                form.check_version()
+                save_letter_template(
+                    campaign=campaign,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    **{f: form.cleaned_data[f] for f in TEMPLATE_FIELDS},
+                )
+        except ValidationError as stale:
+            form.add_error(None, stale)
         except TemplateRefused as error:  # validated again under the lock
             for field, problems in error.problems.items():
                 for problem in problems:

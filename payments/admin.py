@@ -4,6 +4,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.concurrency import VersionedFormMixin
+
 from . import permissions
 from .models import (
     AssistanceStandard,
@@ -29,7 +31,7 @@ class CampaignStandardInline(admin.TabularInline):
     extra = 1
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = (  # the admin narrows these to its fieldsets

@@ -1,6 +1,7 @@
 """Bank files through django-import-export: the transfer file out, the bank's result file in."""
 
 import io
+from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
@@ -38,7 +39,9 @@ class BankFileResource(resources.ModelResource):
         return self._seq
 
     def dehydrate_amount_text(self, line):
-        return f"{line.amount:.2f}"
+        # A number, not text: in the XLSX the bank's and the office's SUM() must add it up; the
+        # CSV still reads 500.00 (a Decimal of two places prints so).
+        return line.amount.quantize(Decimal("0.01"))
 
     def export_field(self, field, instance, **kwargs):
         """A name, bank or purpose typed as `=…` must reach the bank as text, not as a live
@@ -47,12 +50,30 @@ class BankFileResource(resources.ModelResource):
         return neutralise(value) if isinstance(value, str) else value
 
 
+BANK_SHEET_TITLE = "发放明细"
+
+
 def export_bank_file(lines, file_format: str) -> bytes:
     dataset = BankFileResource().export(queryset=lines)
     if file_format == "csv":
         # With a BOM so that spreadsheet programs read the Chinese headers right.
         return ("\ufeff" + dataset.export("csv")).encode("utf-8")
-    return dataset.export("xlsx")
+    dataset.title = BANK_SHEET_TITLE  # not "Tablib Dataset"
+    return _amounts_as_money(dataset.export("xlsx"))
+
+
+def _amounts_as_money(content: bytes) -> bytes:
+    """Show the 金额 column's numbers with two decimals (tablib writes no number formats)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    column = BANK_FILE_COLUMNS.index("金额") + 1
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+        cell.number_format = "0.00"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 class BankFileUnreadable(Exception):

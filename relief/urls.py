@@ -1,11 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 from core import views as core_views
 
 from . import views
+
+# The admin speaks as Relief does, in both languages (not "Django 管理").
+admin.site.site_header = _("职工帮扶慰问 · 系统配置")
+admin.site.site_title = _("职工帮扶慰问系统配置")
+admin.site.index_title = _("系统配置")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -38,7 +38,7 @@ def receive(uploaded_file, *, limit: int | None = None) -> bytes:
 
 
 def keep_upload(
-    data: bytes, *, filename: str, owner, purpose: str, target: str = ""
+    data: bytes, *, filename: str, owner, purpose: str, target: str = "", suffix: str = ""
 ) -> PendingUpload:
     """Store the bytes privately for this owner and import until the preview is confirmed."""
     purge_expired_uploads()
@@ -53,7 +53,7 @@ def keep_upload(
         created_at=now,
         expires_at=now + getattr(settings, "RELIEF_UPLOAD_LIFETIME", DEFAULT_LIFETIME),
     )
-    suffix = ".xlsx" if data.startswith(b"PK\x03\x04") else ".csv"
+    suffix = suffix or (".xlsx" if data.startswith(b"PK\x03\x04") else ".csv")
     upload.file.save(f"{upload.pk.hex}{suffix}", ContentFile(data), save=False)
     upload.save()
     return upload

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Attachment, Case, HardshipPolicy, PovertyLine, Visit
@@ -74,7 +75,7 @@ class PovertyLineAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         from cases.services import save_poverty_line
 
-        save_poverty_line(obj, by=request.user, reason="admin")
+        save_poverty_line(obj, by=request.user, reason=gettext_noop("后台编辑"))
 
 
 @admin.register(HardshipPolicy)
@@ -94,4 +95,4 @@ class HardshipPolicyAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         from cases.services import save_hardship_policy
 
-        save_hardship_policy(obj, by=request.user, reason="admin")
+        save_hardship_policy(obj, by=request.user, reason=gettext_noop("后台编辑"))

@@ -1,6 +1,7 @@
 """Admin: organisations and people."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Organisation, Person
@@ -18,7 +19,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         from cases.services import save_organisation
 
-        save_organisation(obj, by=request.user, reason="admin")
+        save_organisation(obj, by=request.user, reason=gettext_noop("后台编辑"))
 
 
 @admin.register(Person)

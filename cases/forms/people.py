@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.idnumbers import birth_date_of, gender_of, normalise_id_number, validate_id_number
 from cases.models import Gender, Person
+from cases.normalise import normalise_number, normalise_text
+from core.concurrency import VersionedFormMixin
 
 REQUIRED_MESSAGES = {
     "name": _("请填写姓名。"),
@@ -14,7 +16,7 @@ REQUIRED_MESSAGES = {
 }
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit a person. Birth date, ID tail and per-capita income are derived.
 
     On edit the ID number and bank account are never sent to the browser: the fields start empty
@@ -139,7 +141,13 @@ class PersonForm(forms.ModelForm):
         return cleaned
 
     def clean_bank_account(self) -> str:
-        return self._keep_if_blank("bank_account").replace(" ", "")
+        return normalise_number(self._keep_if_blank("bank_account"))
 
     def clean_mobile(self) -> str:
-        return (self.cleaned_data.get("mobile") or "").strip().replace(" ", "").replace("-", "")
+        return normalise_number(self.cleaned_data.get("mobile")).replace("-", "")
+
+    def clean_name(self) -> str:
+        return normalise_text(self.cleaned_data.get("name"))
+
+    def clean_bank_name(self) -> str:
+        return normalise_text(self.cleaned_data.get("bank_name"))

@@ -14,7 +14,7 @@ from core.formatting import mask
 # Free-text fields that must never carry markup (they are escaped on output all the same).
 MARKUP_CHECKED_FIELDS = ("name", "position", "address", "district", "bank_name")
 _MARKUP = re.compile(r"[<>]")
-_BANK_ACCOUNT = re.compile(r"^\d{8,30}$")
+_BANK_ACCOUNT = re.compile(r"^[0-9]{8,30}$")  # ASCII digits only
 
 
 class Gender(models.TextChoices):

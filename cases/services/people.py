@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.idnumbers import birth_date_of, normalise_id_number, validate_id_number
+from cases.idnumbers import birth_date_of, validate_id_number
 from cases.models import Organisation, Person
+from cases.normalise import normalise_number, normalise_text
 from core.history import attribute_change
 
 
@@ -40,9 +41,18 @@ def save_organisation(organisation: Organisation, *, by=None, reason: str = "") 
     return organisation
 
 
+def normalise_person_fields(person: Person) -> None:
+    """The one normalisation of a person's typed data (form, import and API alike)."""
+    person.id_number = normalise_number(person.id_number)
+    person.mobile = normalise_number(person.mobile)
+    person.bank_account = normalise_number(person.bank_account)
+    for name in ("name", "position", "bank_name", "address"):
+        setattr(person, name, normalise_text(getattr(person, name)))
+
+
 def fill_derived_person_fields(person: Person) -> None:
     """Birth date and the indexed ID tail come from the ID number, never from input."""
-    person.id_number = normalise_id_number(person.id_number)
+    normalise_person_fields(person)
     try:
         validate_id_number(person.id_number)
     except ValidationError:
@@ -61,4 +71,9 @@ def save_person(person: Person, *, by, reason: str = "") -> Person:
     return person
 
 
-__all__ = ["fill_derived_person_fields", "save_organisation", "save_person"]
+__all__ = [
+    "fill_derived_person_fields",
+    "normalise_person_fields",
+    "save_organisation",
+    "save_person",
+]

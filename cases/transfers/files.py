@@ -170,7 +170,10 @@ def _cell_text(value) -> tuple[str, bool]:
             return f"{value:.0f}", abs(value) >= _FLOAT_EXACT_LIMIT
         return format(Decimal(str(value)), "f"), False
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if not value.time() else value.isoformat(" "), False
+        # A date typed into a text column arrives as midnight: it is a date, not a timestamp.
+        if value.time() == datetime.time(0):
+            return value.date().isoformat(), False
+        return value.isoformat(" "), False
     if isinstance(value, datetime.date):
         return value.isoformat(), False
     return str(value).strip(), False
@@ -184,14 +187,17 @@ def _read_xlsx(data: bytes, columns: tuple[str, ...], optional: tuple[str, ...])
         sheet = workbook.worksheets[0]
     except Exception:
         raise FileRefused(_("文件不是有效的 .xlsx 电子表格，无法打开。")) from None
+    # The sheet's declared dimension; some writers leave it out, then a size-based guess (a
+    # roster row takes roughly 60 compressed bytes) keeps a large file off the request path.
+    count = sheet.max_row - 1 if sheet.max_row else len(data) // 60
+    # Then read every row, not just those inside the declared <dimension>: writers that declare
+    # it too small would otherwise have their last rows dropped without a word.
+    sheet.reset_dimensions()
     values = sheet.iter_rows(values_only=True)
     raw_header = next(values, None)
     if raw_header is None:
         raise FileRefused(_("文件是空的。"))
     header = _check_header(list(raw_header), columns, optional)
-    # The sheet's declared dimension; some writers leave it out, then a size-based guess (a
-    # roster row takes roughly 60 compressed bytes) keeps a large file off the request path.
-    count = sheet.max_row - 1 if sheet.max_row else len(data) // 60
 
     def rows() -> Iterator[Row]:
         for number, raw in enumerate(values, start=2):

@@ -8,17 +8,20 @@ and the file name as the reason. The per-row checks live in `cases.transfers.peo
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import reasons
 from cases.idnumbers import gender_of
 from cases.models import Organisation, Person
 from cases.selectors import scope_path
 
 from .bulk import bulk_create_with_fast_history, bulk_update_with_simple_history
 from .files import FileRefused, read_table
+from .people_changes import ChangeList
 from .people_rows import (  # noqa: F401  (the column names are this module's public interface)
     ALL_PEOPLE_COLUMNS,
     COL_ACCOUNT,
@@ -29,6 +32,7 @@ from .people_rows import (  # noqa: F401  (the column names are this module's pu
     COL_NAME,
     COL_ORG,
     COL_POSITION,
+    FIELD_COLUMNS,
     PEOPLE_COLUMNS,
     PEOPLE_OPTIONAL_COLUMNS,
     PeoplePlan,
@@ -62,6 +66,28 @@ def _existing_people(id_numbers: list[str]) -> dict[str, Person]:
         for person in Person.objects.filter(id_number__in=chunk).select_related("organisation"):
             existing[person.id_number] = person
     return existing
+
+
+# Checked per row already (and the organisation by key); the model re-checks everything else.
+_NOT_RECHECKED = ["id_number", "id_tail", "birth_date", "organisation"]
+
+
+def _column_order(column: str) -> int:
+    return ALL_PEOPLE_COLUMNS.index(column) if column in ALL_PEOPLE_COLUMNS else -1
+
+
+def _refused_by_model(person: Person, row: int, plan: PeoplePlan) -> bool:
+    """The model's own validators and clean(): what the person form refuses, the import refuses
+    too (an 8-digit minimum account, an account without its bank), on the right column."""
+    try:
+        person.clean_fields(exclude=_NOT_RECHECKED)
+        person.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            column = FIELD_COLUMNS.get(name, "")
+            plan.errors.extend(RowError(row, column, str(m)) for m in messages)
+        return True
+    return False
 
 
 def plan_people_import(
@@ -105,6 +131,7 @@ def plan_people_import(
             plan.errors.append(error)
     existing = _existing_people([c.id_number for c in candidates])
     now = timezone.now()
+    changes = ChangeList(plan.changes)
     for c in candidates:
         person = existing.get(c.id_number)
         organisation = None
@@ -131,29 +158,31 @@ def plan_people_import(
                 organisation=organisation,
                 **{k: v for k, v in c.values.items() if k != "gender"},
             )
-            plan.new.append(person)
+            if not _refused_by_model(person, c.number, plan):
+                plan.new.append(person)
             continue
         if not in_scope(person.organisation):
             plan.errors.append(
                 RowError(c.number, COL_ID, _("该职工属于您管辖范围以外的单位，不能通过导入修改。"))
             )
             continue
-        changed = False
+        changed = changes.start(c.number, person)
         if organisation is not None and organisation.pk != person.organisation_id:
+            changed.note("organisation", person.organisation, organisation)
             person.organisation = organisation
-            plan.updated_fields.add("organisation")
-            changed = True
         for name, value in c.values.items():
             if getattr(person, name) != value:
+                changed.note(name, getattr(person, name), value)
                 setattr(person, name, value)
-                plan.updated_fields.add(name)
-                changed = True
+        if changed and _refused_by_model(person, c.number, plan):
+            continue
+        plan.updated_fields.update(changed.fields)
         if changed:
             person.updated_at = now
             plan.updated.append(person)
         else:
             plan.unchanged += 1
-    plan.errors.sort(key=lambda e: (e.row, ALL_PEOPLE_COLUMNS.index(e.column)))
+    plan.errors.sort(key=lambda e: (e.row, _column_order(e.column)))
     if progress:
         progress(plan.rows, plan.rows)
     return plan
@@ -185,7 +214,8 @@ def apply_people_plan(plan: PeoplePlan, *, by, reason: str, progress=None) -> No
 
 
 def import_reason(filename: str) -> str:
-    return _("导入：%(file)s") % {"file": filename}
+    """Stored in Chinese whoever imports; shown in the reader's language (core.reasons)."""
+    return reasons.IMPORT % {"file": filename}
 
 
 def import_people(

@@ -14,18 +14,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from stdnum.cn import ric
 
-from cases.idnumbers import (
-    PROVINCE_CODES,
-    gender_of,
-    normalise_id_number,
-    validate_id_number,
-    validate_mobile,
-)
+from cases.idnumbers import PROVINCE_CODES, gender_of, validate_id_number, validate_mobile
 from cases.models import Gender, Person
+from cases.normalise import (
+    looks_cut_by_excel_account,
+    looks_cut_by_excel_id,
+    normalise_number,
+    normalise_text,
+)
 
 from .files import Table
+from .people_more import MORE_COLUMNS, read_optional
 
 COL_NAME, COL_ID, COL_GENDER, COL_MOBILE = "姓名", "身份证号", "性别", "手机号码"
 COL_ORG, COL_POSITION, COL_BANK, COL_ACCOUNT = "所在单位", "岗位", "开户行", "银行账号"
@@ -41,7 +43,8 @@ PEOPLE_COLUMNS = (
 )
 # Optional columns of the hardship file (the district's 低保 line applies; household figures).
 COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME = "区县", "住址", "家庭人口", "家庭月收入"
-PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME)
+# ...and the employment status and the four flags (cases.transfers.people_more).
+PEOPLE_OPTIONAL_COLUMNS = (COL_DISTRICT, COL_ADDRESS, COL_SIZE, COL_INCOME, *MORE_COLUMNS)
 ALL_PEOPLE_COLUMNS = PEOPLE_COLUMNS + PEOPLE_OPTIONAL_COLUMNS
 MAX_HOUSEHOLD_SIZE = 30
 # column -> (model field, maximum length)
@@ -54,6 +57,21 @@ _TEXT_FIELDS = {
     COL_DISTRICT: ("district", 50),
     COL_ADDRESS: ("address", 200),
 }
+_NUMBER_COLUMNS = (COL_MOBILE, COL_ACCOUNT)
+# model field -> the column it comes from, for the model's own errors
+FIELD_COLUMNS = {name: column for column, (name, _limit) in _TEXT_FIELDS.items()} | {
+    "id_number": COL_ID,
+    "gender": COL_GENDER,
+    "organisation": COL_ORG,
+}
+CUT_ID_MESSAGE = _lazy(
+    "身份证号以000结尾，很可能已被Excel截成15位有效数字（其余补0）。请把该列设为“文本”格式，"
+    "重新输入完整号码后再导入；若号码确实以000结尾，请在职工登记页面手工录入此人。"
+)
+CUT_ACCOUNT_MESSAGE = _lazy(
+    "银行账号第15位以后全是0，很可能已被Excel截成15位有效数字。请把该列设为“文本”格式，"
+    "重新输入完整账号后再导入；若账号确实如此，请在职工信息页面手工录入。"
+)
 _GENDERS = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
 
 
@@ -80,6 +98,8 @@ class PeoplePlan:
     new: list[Person] = field(default_factory=list)
     updated: list[Person] = field(default_factory=list)
     updated_fields: set[str] = field(default_factory=set)
+    # for the preview: row, name and [column, before, after] of the first updated people
+    changes: list[dict] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -98,6 +118,7 @@ class PeoplePlan:
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "invalid": self.invalid_rows,
+            "changes": self.changes,
         }
 
 
@@ -109,7 +130,7 @@ class Candidate:
     org_key: str
 
 
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 _EARLIEST_BIRTH = datetime.date(1880, 1, 1)
 
 
@@ -198,7 +219,7 @@ def read_rows(
         number = row.number
         values: dict[str, str] = {}
         bad = False
-        id_number = normalise_id_number(cells.get(COL_ID, ""))
+        id_number = normalise_number(cells.get(COL_ID, ""))
         if not id_number:
             errors.append(RowError(number, COL_ID, _("必填，不能为空。")))
             bad = True
@@ -230,12 +251,14 @@ def read_rows(
                         )
                     )
                     bad = True
+                elif looks_cut_by_excel_id(id_number):
+                    errors.append(RowError(number, COL_ID, str(CUT_ID_MESSAGE)))
+                    bad = True
                 else:
                     first_row_of[id_number] = number
         for column, (name, limit) in _TEXT_FIELDS.items():
             text = cells.get(column, "")
-            if column == COL_ACCOUNT:
-                text = text.replace(" ", "")
+            text = normalise_number(text) if column in _NUMBER_COLUMNS else normalise_text(text)
             if not text:
                 continue
             if len(text) > limit:
@@ -270,13 +293,20 @@ def read_rows(
                     )
                 )
                 bad = True
-            elif not account.isdigit():
+            elif not (account.isascii() and account.isdigit()):
                 errors.append(RowError(number, COL_ACCOUNT, _("银行账号只能包含数字。")))
+                bad = True
+            elif looks_cut_by_excel_account(account):
+                errors.append(RowError(number, COL_ACCOUNT, str(CUT_ACCOUNT_MESSAGE)))
                 bad = True
         figures, figure_errors = _household_figures(number, cells)
         values.update(figures)
         errors.extend(figure_errors)
         bad = bad or bool(figure_errors)
+        more, more_errors = read_optional(cells)
+        values.update(more)
+        errors.extend(RowError(number, column, message) for column, message in more_errors)
+        bad = bad or bool(more_errors)
         gender_text = cells.get(COL_GENDER, "")
         if gender_text:
             gender = _GENDERS.get(gender_text.upper())

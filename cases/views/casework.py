@@ -44,14 +44,18 @@ from cases.services import (
     reopen_case,
     verify_case,
 )
+from cases.services.attachments import check_attachment
 from cases.tier_warnings import tier_warning
 from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
 from core.scope import get_in_scope_or_404
 from core.search import search_params
+from uploads.held import HeldFile, hold_files, release_held_files, take_held_files
+from uploads.services import UploadRefused
 
 CASES_PER_PAGE = 25
+HELD_VISIT_FILES = "visit_attachment"
 
 
 def _can_read(user) -> bool:
@@ -190,9 +194,21 @@ def visit_create(request, pk: int):
     require(can_work_cases(request.user) and request.user.has_perm("cases.add_visit"))
     case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
     companions = _companions_for(request.user)
+    held: list[HeldFile] = []
     if request.method == "POST":
         form = VisitForm(request.POST, request.FILES, companions_queryset=companions)
-        if form.is_valid():
+        valid = form.is_valid()
+        try:
+            held = take_held_files(
+                request.POST.getlist("held_attachments"),
+                user=request.user,
+                purpose=HELD_VISIT_FILES,
+                target=str(case.pk),
+            )
+        except UploadRefused as error:
+            form.add_error("attachments", _("%(why)s 请重新选择文件。") % {"why": error.message})
+            valid = False
+        if valid:
             data = form.cleaned_data
             try:
                 visit = record_visit(
@@ -209,16 +225,34 @@ def visit_create(request, pk: int):
                     follow_up_on=data["follow_up_on"],
                     companions=data.get("companions", ()),
                     companions_note=data["companions_note"],
-                    attachments=data["attachments"],
+                    attachments=[item.file for item in held] + data["attachments"],
                 )
             except CaseworkViolation as error:
                 _show_violation(form, error)
             else:
+                release_held_files(held)
                 messages.success(request, _("走访记录已保存。"))
                 return redirect(visit.get_absolute_url())
+        held += _hold_chosen_files(request, case)
     else:
         form = VisitForm(companions_queryset=companions)
-    return render(request, "cases/casework/visit_form.html", {"form": form, "case": case})
+    return render(
+        request,
+        "cases/casework/visit_form.html",
+        {"form": form, "case": case, "held_files": held},
+    )
+
+
+def _hold_chosen_files(request, case) -> list[HeldFile]:
+    """After a refused submit, keep the chosen files that pass their own checks (issue 15 #4)."""
+    good = []
+    for uploaded in request.FILES.getlist("attachments"):
+        try:
+            check_attachment(uploaded)
+        except CaseworkViolation:
+            continue  # its own error names it; it has to be chosen again
+        good.append(uploaded)
+    return hold_files(good, owner=request.user, purpose=HELD_VISIT_FILES, target=str(case.pk))
 
 
 @login_required

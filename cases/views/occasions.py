@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.permissions import require
 from cases.selectors import organisations_visible_to
 from cases.selectors_occasions import planned_visits_visible_to
+from core.numbers import as_id
 from core.paging import keyset_page
 
 PER_PAGE = 50
@@ -37,8 +38,8 @@ def planned_visits(request):
     if due_on is not None:
         qs = qs.filter(due_on=due_on)
     organisation = None
-    if (org_id := request.GET.get("organisation", "")).isdigit():
-        organisation = organisations_visible_to(request.user).filter(pk=int(org_id)).first()
+    if (org_id := as_id(request.GET.get("organisation", ""))) is not None:
+        organisation = organisations_visible_to(request.user).filter(pk=org_id).first()
         qs = qs.filter(organisation=organisation) if organisation else qs.none()
     state = request.GET.get("state", "")
     if state == "todo":

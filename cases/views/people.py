@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.middleware import auditor_may_post
 from cases.filters import PersonFilter
 from cases.forms.people import PersonForm
+from cases.models import Person
 from cases.permissions import (
     can_add_people,
     can_edit_people,
@@ -129,9 +130,16 @@ def person_reveal(request, pk: int):
 
 
 def _save(request, form, *, reason: str):
-    """Save through the service; map rule and race failures back onto the form's fields."""
+    """Save through the service; map rule and race failures back onto the form's fields.
+
+    An edit re-checks the form's version with the row locked, so two saves racing past
+    `clean()` cannot both land."""
     try:
-        return save_person(form.instance, by=request.user, reason=reason)
+        with transaction.atomic():
+            if form.instance.pk:
+                Person.objects.select_for_update().filter(pk=form.instance.pk).first()
+                form.check_version()
+            return save_person(form.instance, by=request.user, reason=reason)
     except ValidationError as error:
         form.add_error(None, error)
     except IntegrityError:

@@ -23,16 +23,27 @@ from cases.transfers.exporting import (
 from cases.transfers.exports import EXPORTS
 from cases.transfers.flow import PEOPLE_IMPORT
 from cases.transfers.full_export import full_export
-from cases.transfers.people import COL_ACCOUNT, COL_ID, COL_MOBILE, PEOPLE_COLUMNS
+from cases.transfers.people import (
+    COL_ACCOUNT,
+    COL_ID,
+    COL_MOBILE,
+    PEOPLE_COLUMNS,
+    PEOPLE_OPTIONAL_COLUMNS,
+)
 
 
 @login_required
 def people_import_template(request):
-    """An empty roster with the contract's header, text-formatted so ID numbers stay intact."""
+    """An empty roster with the contract's header and the optional columns (district, address,
+    household, status, flags), text-formatted so ID numbers stay intact."""
     if not PEOPLE_IMPORT.allowed(request.user):
         raise PermissionDenied
     buffer = io.BytesIO()
-    write_template(buffer, PEOPLE_COLUMNS, text_columns=(COL_ID, COL_MOBILE, COL_ACCOUNT))
+    write_template(
+        buffer,
+        PEOPLE_COLUMNS + PEOPLE_OPTIONAL_COLUMNS,
+        text_columns=(COL_ID, COL_MOBILE, COL_ACCOUNT),
+    )
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     return attachment(response, _("职工导入模板.xlsx"))
 

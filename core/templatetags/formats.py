@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import template
 
 from core.formatting import format_date, format_datetime, format_money
+from core.reasons import translate_reason
 
 register = template.Library()
 
@@ -37,3 +38,9 @@ def day_time(value) -> str:
         return format_datetime(value) if value else ""
     except (AttributeError, TypeError):
         return str(value)
+
+
+@register.filter
+def reason(value) -> str:
+    """A reason stored in the history, in the reader's language (see core.reasons)."""
+    return translate_reason(str(value)) if value else ""

@@ -13,7 +13,7 @@ from cases.selectors import organisations_visible_to
 from cases.transfers.exporting import Column, ExportSpec, mask_account, mask_id
 from cases.transfers.exports import _person_q
 from core.numbers import is_id
-from payments.models import FundingSource, PaymentMethod, PaymentStatus
+from payments.models import AssistanceItem, FundingSource, PaymentMethod, PaymentStatus
 from payments.selectors import payments_visible_to
 
 
@@ -56,6 +56,7 @@ PAYMENTS_EXPORT = ExportSpec(
         Column(_("个案类别"), "case__category", choices=dict(CaseCategory.choices)),
         Column(_("困难类别"), "case__hardship_level", choices=dict(HardshipLevel.choices)),
         Column(_("慰问活动"), "campaign__name"),
+        Column(_("救助项目"), "assistance_item", choices=dict(AssistanceItem.choices)),
         Column(_("经费来源"), "campaign__funding_source", choices=dict(FundingSource.choices)),
         Column(_("年度"), "year"),
         Column(_("金额（元）"), "amount"),

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "simple_history",
     "import_export",
     "django_filters",
@@ -73,6 +74,9 @@ MIDDLEWARE = [
     "audits.middleware.HistoryRevertGuardMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Project templates may override form templates: templates/django/forms/ adds the error summary.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "relief.urls"
 WSGI_APPLICATION = "relief.wsgi.application"

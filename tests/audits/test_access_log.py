@@ -67,11 +67,12 @@ def test_auditors_browse_filter_and_export_the_access_log(
     assert reverse("audits:timeline", args=["cases.person", "7"]) in response.content.decode()
     response = client.get(url, {"user": "officer_b"})
     assert [log.action for log in response.context["logs"]] == ["print"]
-    with django_assert_num_queries(7):  # session, user, perms ×2, organisation, groups, page
+    # session, user, perms ×2, organisation, groups, page, the labels of the page's records
+    with django_assert_num_queries(8):
         client.get(url, {"action": "reveal"})
     export = client.get(reverse("audits:access_log_export", args=["csv"]))
     body = b"".join(export.streaming_content).decode("utf-8-sig")
-    assert f"{officer},查看敏感信息,cases.person,7" in body
-    assert f"{officer_b},打印,payments.payment" in body
+    assert f"{officer},查看敏感信息,职工,#7" in body
+    assert f"{officer_b},打印,慰问金," in body
     client.force_login(officer)
     assert client.get(url).status_code == 403

@@ -97,7 +97,7 @@ def test_search_by_name_prefix_and_id_number_tail(client, officer, union_a):
 
     assert names(client.get(URL, {"q": "王"})) == {"王小明"}
     assert names(client.get(URL, {"q": wang.id_number[-4:]})) == {"王小明"}
-    assert names(client.get(URL, {"q": wang.id_number})) == {"王小明"}
+    assert names(client.get(URL, {"q": wang.id_number}, follow=True)) == {"王小明"}
     assert names(client.get(URL, {"q": "赵"})) == set()
 
 

@@ -63,7 +63,7 @@ def test_search_by_id_number_tail(client, finance, people):
 
 def test_search_by_full_id_number(client, finance, people):
     client.force_login(finance)
-    assert names(client.get(URL, {"q": people["zhao"].id_number})) == ["赵强"]
+    assert names(client.get(URL, {"q": people["zhao"].id_number}, follow=True)) == ["赵强"]
 
 
 def test_search_by_mobile_number_and_its_beginning(client, finance, people):
@@ -74,7 +74,7 @@ def test_search_by_mobile_number_and_its_beginning(client, finance, people):
 
 def test_search_cannot_reach_people_out_of_scope(client, officer, people):
     client.force_login(officer)
-    assert names(client.get(URL, {"q": people["zhao"].id_number})) == []
+    assert names(client.get(URL, {"q": people["zhao"].id_number}, follow=True)) == []
 
 
 def test_filter_by_sector_and_flag(client, finance, people):

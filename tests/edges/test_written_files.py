@@ -50,6 +50,7 @@ NOT_SPREADSHEETS = {
     "letters:campaign_signoff": "PDF",
     "letters:payment_letter": "PDF",
     "letters:case_letter": "PDF",
+    "letters:file_sheet": "PDF",
     "letters:batch_signoff": "PDF",
     "letters:template_preview": "PDF",
     "cases:attachment_download": "the user's own uploaded file, served back unchanged",

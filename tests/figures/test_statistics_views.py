@@ -86,3 +86,23 @@ def test_a_list_behind_a_figure_costs_the_same_whatever_the_rows(
 
 QUERIES = 19
 LIST_QUERIES = 10
+
+
+def test_a_filtered_page_costs_one_query_more_whatever_the_rows(
+    client, leader, officer, walk, union_a, django_assert_num_queries
+):
+    """The chosen union's subtree is resolved to ids once (then reused by every figure)."""
+    from tests.factories import OrganisationFactory
+
+    branches = [OrganisationFactory(parent=union_a, sector="education") for _ in range(2)]
+    walk("paid", paid_on=datetime.date(2026, 2, 2))
+    client.force_login(leader)
+    params = {"year": 2026, "organisation": union_a.pk, "sector": "education"}
+    client.get(reverse("figures:statistics"), params)
+    with django_assert_num_queries(QUERIES + 2):  # the organisation looked up, its subtree
+        client.get(reverse("figures:statistics"), params)
+    for n, branch in enumerate(branches):
+        walk("paid", paid_on=datetime.date(2026, 3 + n, 2), case=case_in(branch, officer=officer))
+    with django_assert_num_queries(QUERIES + 2):
+        response = client.get(reverse("figures:statistics"), params)
+    assert response.context["stats"].total.money.paid_n == 3

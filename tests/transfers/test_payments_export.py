@@ -30,7 +30,13 @@ def payments(federation, union_a, union_b, administrator):
     )
     person_b = PersonFactory(id_number=id_number(2, "M"), organisation=union_b)
     pay_a = make_payment(CaseFactory(person=person_a), campaign, administrator, purpose="=cmd|x")
-    pay_b = make_payment(CaseFactory(person=person_b), campaign, administrator, status="approved")
+    pay_b = make_payment(
+        CaseFactory(person=person_b),
+        campaign,
+        administrator,
+        status="approved",
+        assistance_item="medical",
+    )
     return campaign, pay_a, pay_b
 
 
@@ -57,7 +63,7 @@ def test_the_export_names_category_tier_sector_funding_source_and_union(client, 
     assert (row_a["个案类别"], row_a["困难类别"]) == ("困难职工帮扶", "相对困难")
     assert row_a["经费来源"] == "市总工会专项资金"
     row_b = dict(zip(header, next(r for r in rows if r[0] == payments[2].reference), strict=True))
-    assert (row_b["单位代码"], row_b["行业"]) == ("HEA01", "卫生")
+    assert (row_b["单位代码"], row_b["行业"], row_b["救助项目"]) == ("HEA01", "卫生", "医疗救助")
 
 
 def test_an_officer_sees_only_their_unions_payments(client, officer, payments):

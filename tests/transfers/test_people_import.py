@@ -27,12 +27,13 @@ def test_a_clean_csv_creates_everyone_with_derived_fields(union_a, officer):
         "updated": 0,
         "unchanged": 0,
         "invalid": 0,
+        "changes": [],
     }
     person = Person.objects.get(id_number=id_number(1, "M"))
     assert person.organisation == union_a and person.gender == "M"
     assert person.id_tail == person.id_number[-4:]
     assert person.birth_date.isoformat() == "1960-01-02"
-    assert person.bank_account == "6222020000000001"
+    assert person.bank_account == "6222020000000011"
 
 
 def test_history_rows_name_the_importing_user_and_the_file(union_a, officer):
@@ -55,7 +56,7 @@ def test_existing_people_are_updated_and_empty_cells_keep_stored_values(union_a,
         mobile="13900000002",
         position="教师",
         bank_name="中国工商银行",
-        bank_account="6222020000000002",
+        bank_account="6222020000000021",
     )
     rows = [
         roster_row(1, "", 姓名="", 手机号码="13711112222", 岗位="", 开户行="", 银行账号=""),

@@ -54,6 +54,7 @@ def test_preview_shows_counts_and_every_error_then_nothing_is_saved(client, unio
         "updated": 0,
         "unchanged": 0,
         "invalid": 3,
+        "changes": [],
     }
     assert [(e.row, e.column) for e in response.context["errors"]] == [
         (4, "手机号码"),
@@ -129,7 +130,7 @@ def test_the_error_report_lists_every_error_as_csv(client, union_a, officer):
     assert text.splitlines()[0] == "行号,列,问题" and len(text.splitlines()) == 4
 
 
-def test_the_template_has_the_contract_header(client, officer):
+def test_the_template_has_the_contract_header_and_the_optional_columns(client, officer):
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -138,6 +139,8 @@ def test_the_template_has_the_contract_header(client, officer):
     response = client.get(reverse("cases:people_import_template"))
     sheet = load_workbook(BytesIO(response.content)).active
     header = ["姓名", "身份证号", "性别", "手机号码", "所在单位", "岗位", "开户行", "银行账号"]
+    header += ["区县", "住址", "家庭人口", "家庭月收入", "在职状态"]
+    header += ["抗疫一线医务人员", "援鄂医疗队员", "劳模", "残疾"]
     assert [c.value for c in sheet[1]] == header
     assert sheet["B2"].number_format == "@"
 
