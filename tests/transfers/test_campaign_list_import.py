@@ -195,7 +195,7 @@ def test_case_fields_reach_open_case_and_its_refusals_are_row_errors(campaign, n
     data = listing(
         (nurses[0].id_number, "节日/特殊日慰问", "六一儿童节", ""),
         (nurses[1].id_number, "节日/特殊日慰问", "", ""),
-        (nurses[2].id_number, "节日/特殊日慰问", "重阳节", ""),
+        (nurses[2].id_number, "节日/特殊日慰问", "圣诞节", ""),
         header=header,
     )
     result = run(data, campaign, officer, dry_run=True)
