@@ -79,7 +79,11 @@ class PersonWriteSerializer(serializers.Serializer):
     is_model_worker = serializers.BooleanField(required=False)
     is_disabled = serializers.BooleanField(required=False)
     change_reason = serializers.CharField(
-        max_length=200, required=False, allow_blank=True, label=_("修改原因")
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        label=_("修改原因"),
+        help_text=_("修改已有职工时必填，记入变更记录。"),
     )
 
 

@@ -134,6 +134,8 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyRe
                 data.update(
                     {name: request.data.get(name) for name in FORM_FIELDS if name in request.data}
                 )
+                # As on the page, a change says why (docs/officer.md); the form requires it.
+                data["change_reason"] = request.data.get("change_reason", "")
                 form = PersonForm(
                     data,
                     instance=current,
@@ -141,8 +143,7 @@ class PersonViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyRe
                 )
                 if not form.is_valid():
                     raise form_errors(form)
-                reason = str(request.data.get("change_reason", "")).strip()[:200]
-                saved = self._save(form, reason or _("修改职工信息"))
+                saved = self._save(form, form.cleaned_data["change_reason"].strip())
             return with_etag(request, PersonSerializer(saved).data)
 
         return idempotent(request, handler)

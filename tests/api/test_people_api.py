@@ -84,3 +84,14 @@ def test_update_with_a_stale_etag_is_refused_and_changes_nothing(officer, union_
     person.refresh_from_db()
     assert person.position == "班主任"
     assert person.history.latest().history_change_reason == "岗位调整"
+
+
+def test_an_update_without_a_reason_is_refused_naming_the_field(officer, union_a):
+    person = PersonFactory(organisation=union_a, position="教师")
+    response = token_client(officer).patch(
+        f"/api/v1/people/{person.pk}/", {"position": "校长"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "change_reason" in response.json()["error"]["fields"]
+    person.refresh_from_db()
+    assert person.position == "教师"
