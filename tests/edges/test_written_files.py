@@ -45,6 +45,7 @@ FILE_URLS = {
     "payments:ledger_download",
     "payments:campaign_roster",
     "payments:batch_roster",
+    "figures:return",
 }
 NOT_SPREADSHEETS = {
     "letters:campaign_signoff": "PDF",
@@ -272,3 +273,16 @@ def test_the_ledger_and_the_rosters(client, poisoned):
         client.get(reverse("payments:campaign_roster", args=[batch.campaign_id, "xlsx"]))
     )
     _assert_neutralised(client.get(reverse("payments:batch_roster", args=[batch.pk, "xlsx"])))
+
+
+def test_the_annual_return(client, poisoned):
+    """The 年度帮扶统计表 carries a union's name (填报单位); nothing in it may run."""
+    client.force_login(poisoned["finance"])
+    union = poisoned["payment"].organisation
+    response = client.get(
+        reverse("figures:return", args=["xlsx"]), {"organisation": union.pk, "year": 2026}
+    )
+    _assert_neutralised(response, expect_poison=False)
+    assert f"填报单位：{MINUS}" in _cells(
+        client.get(reverse("figures:return", args=["xlsx"]), {"organisation": union.pk})
+    )
