@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.idnumbers import normalise_id_number
 from cases.models import EmploymentStatus, Person, Sector
+from core.forms import PlainSelect
 
 _TAIL = re.compile(r"^\d{3}[\dX]$")
 _FULL_ID = re.compile(r"^\d{17}[\dX]$")
@@ -56,6 +57,7 @@ class PersonFilter(django_filters.FilterSet):
         label=_("单位（含下级）"),
         queryset=None,
         method="filter_organisation",
+        widget=PlainSelect,
         empty_label=_("全部"),
     )
     sector = django_filters.ChoiceFilter(

@@ -9,6 +9,7 @@ from cases.idnumbers import normalise_id_number
 from cases.models import Case, CaseCategory, CaseStatus, HardshipLevel, Organisation
 from cases.selectors import organisations_visible_to
 from cases.selectors_casework import LIVE_STATUSES, review_overdue
+from core.forms import PlainSelect
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -30,6 +31,7 @@ class CaseFilter(django_filters.FilterSet):
         label=_("单位"),
         queryset=Organisation.objects.none(),
         method="in_organisation",
+        widget=PlainSelect,
         empty_label=_("全部（含下级）"),
     )
     mine = django_filters.BooleanFilter(

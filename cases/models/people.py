@@ -35,8 +35,8 @@ class Person(models.Model):
     id_number = models.CharField(
         _("身份证号"), max_length=18, unique=True, validators=[validate_id_number]
     )
-    # Last four characters of the ID number, indexed: officers search by "the tail".
-    id_tail = models.CharField(_("身份证号后四位"), max_length=4, db_index=True, editable=False)
+    # Last four characters of the ID number: officers search by "the tail" (index person_tail).
+    id_tail = models.CharField(_("身份证号后四位"), max_length=4, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     mobile = models.CharField(
         _("手机号码"), max_length=11, blank=True, validators=[validate_mobile], db_index=True
@@ -90,8 +90,19 @@ class Person(models.Model):
         verbose_name_plural = _("职工")
         ordering = ["organisation_id", "name", "id"]
         permissions = [("reveal_sensitive", _("可查看完整身份证号和银行账号"))]
-        # The register's order, so a page of a big list is an index range, not a sort.
-        indexes = [models.Index(fields=["organisation", "name", "id"], name="person_list_order")]
+        # The register's order, so a page of a big list is an index range, not a sort; and for
+        # the search box, the ID tail and the name prefix each followed by the columns of that
+        # order, so a search's page ids and its capped count come from the index alone (the
+        # pattern opclass makes LIKE 'prefix%' an index range whatever the collation).
+        indexes = [
+            models.Index(fields=["organisation", "name", "id"], name="person_list_order"),
+            models.Index(fields=["id_tail", "organisation", "name", "id"], name="person_tail"),
+            models.Index(
+                fields=["name", "organisation", "id"],
+                name="person_name_prefix",
+                opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(household_size__gte=1), name="person_household_size_positive"

@@ -61,7 +61,7 @@ def person_list(request):
     else:
         queryset = people.none()  # the form says which condition is wrong
     page_size = _page_size(request)
-    page = keyset_page(request, queryset, PERSON_ORDER, page_size)
+    page = keyset_page(request, queryset, PERSON_ORDER, page_size, ids_first=True)
     return render(
         request,
         "cases/person_list.html",
