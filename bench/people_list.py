@@ -12,7 +12,11 @@ search box's kinds — name prefix, full ID number, ID tail, mobile number. Besi
 baseline measured in the same run: the old query shape (`Paginator` with its `COUNT(*)` and
 OFFSET, the scope as a join on `path LIKE`), evaluated alone, without rendering.
 
-Medians of 5 runs after one warm-up, in milliseconds.
+Medians of 5 runs after one warm-up, in milliseconds: the view's wall time and the CPU time of
+this process for it (the rest is waiting on the database, or for a core on a loaded machine).
+A full ID number is searched as the browser does (posted, then the tokenised redirect). `--keep`
+reuses the fill and applies any new migration (an index) before timing. Target: every view
+under 100 ms.
 """
 
 import argparse
@@ -124,14 +128,22 @@ def fill(people: int):
     return federation_user, officer
 
 
+TARGET_MS = 100.0
+
+
 def median_ms(fn, runs: int = 5) -> float:
+    return median_ms_and_cpu(fn, runs)[0]
+
+
+def median_ms_and_cpu(fn, runs: int = 5) -> tuple[float, float]:
     fn()
-    timings = []
+    timings, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fn()
         timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(timings), statistics.median(cpus)
 
 
 def main() -> None:
@@ -151,11 +163,11 @@ def main() -> None:
     from accounts.models import User
     from cases.models import Person
 
+    call_command("migrate", verbosity=0)
     if args.keep:
         federation_user = User.objects.get(username="bench-finance")
         officer = User.objects.get(username="bench-officer")
     else:
-        call_command("migrate", verbosity=0)
         federation_user, officer = fill(args.people)
 
     url = reverse("cases:person_list")
@@ -166,19 +178,31 @@ def main() -> None:
         "ID tail": sample.id_tail,
         "mobile": sample.mobile,
     }
-    print(f"\n{Person.objects.count():,} people; medians of 5, ms\n")
+    load = os.getloadavg()
+    print(
+        f"\n{Person.objects.count():,} people; medians of 5, ms; "
+        f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n"
+    )
     print(
         "| user | request | old queries (Paginator, path join) | new queries (ids, keyset) "
-        "| ratio | new, whole view |"
+        "| ratio | new, whole view | its CPU |"
     )
-    print("|---|---|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    worst = 0.0
     for label, user in (("federation", federation_user), ("officer", officer)):
         for request_label, old, new, view in timed_requests(url, user, searches):
-            before, after, whole = median_ms(old), median_ms(new), median_ms(view)
+            before, after = median_ms(old), median_ms(new)
+            whole, cpu = median_ms_and_cpu(view)
+            worst = max(worst, whole)
             print(
                 f"| {label} | {request_label} | {before:,.1f} | {after:,.1f} "
-                f"| {before / after:,.1f}× | {whole:,.1f} |"
+                f"| {before / after:,.1f}× | {whole:,.1f} | {cpu:,.1f} |"
             )
+    load = os.getloadavg()
+    print(
+        f"\nslowest whole view {worst:,.1f} ms vs target {TARGET_MS:.0f} ms: "
+        f"{'met' if worst < TARGET_MS else 'NOT met'} (load average {load[0]:.1f})"
+    )
 
 
 def timed_requests(url: str, user, searches: dict):
@@ -210,10 +234,23 @@ def timed_requests(url: str, user, searches: dict):
     new_scope = people_visible_to(user).select_related("organisation")
 
     def new_page(qs, **params):
-        return keyset_page(RequestFactory().get("/", params), qs, PERSON_ORDER, 50)
+        return keyset_page(
+            RequestFactory().get("/", params), qs, PERSON_ORDER, 50, ids_first=True
+        )
 
     def view(**params):
         response = client.get(f"{url}?{urlencode(params)}")
+        assert response.status_code == 200, response.status_code
+
+    def searched(value: str) -> str:
+        """The page's query string as the browser reaches it: a full ID number is posted and
+        comes back as a session token (`core.search`); anything else stays as typed."""
+        response = client.post(url, {"_search": "1", "q": value})
+        assert response.status_code == 303, response.status_code
+        return response["Location"].split("?", 1)[1]
+
+    def view_query(query: str):
+        response = client.get(f"{url}?{query}")
         assert response.status_code == 200, response.status_code
 
     yield "page 1", lambda: old_page(old_scope, 1), lambda: new_page(new_scope), view
@@ -224,11 +261,12 @@ def timed_requests(url: str, user, searches: dict):
         lambda: view(after=deep_cursor, n=deep_number),
     )
     for kind, value in searches.items():
+        query = searched(value)
         yield (
             f"search: {kind}",
             lambda v=value: old_page(search_people(old_scope, v), 1),
             lambda v=value: new_page(search_people(new_scope, v)),
-            lambda v=value: view(q=v),
+            lambda q=query: view_query(q),
         )
 
 

@@ -134,13 +134,49 @@ def test_list_query_count_is_fixed_whatever_the_rows_and_page_size(
     PersonFactory.create_batch(3, organisation=union_a, is_disabled=True)
     client.get(URL)  # the first request of a session stamps its activity (accounts.sessions)
     # session, user, scope organisation, its organisation ids, permissions (2), roles, org
-    # choices, capped count, rows
-    with django_assert_num_queries(10):
+    # choices, capped count, the page's ids, its rows
+    with django_assert_num_queries(11):
         response = client.get(
             URL, {"per_page": page_size, "sector": "education", "flag": "is_disabled"}
         )
     assert len(response.context["page"].object_list) == 3
     PersonFactory.create_batch(60, organisation=union_b)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(URL, {"per_page": page_size})
     assert len(response.context["page"].object_list) == min(page_size, 63)
+
+
+@pytest.mark.parametrize("kind", ["name prefix", "ID tail", "mobile beginning"])
+def test_a_search_runs_the_same_queries_as_the_list_and_keeps_the_list_order(
+    client, finance, union_a, union_b, django_assert_num_queries, kind
+):
+    """The search box's kinds read the page's ids from an index, then the rows: 11 queries
+    whatever the matches, and the rows in the register's order (union, name, id)."""
+    client.force_login(finance)
+    found = [
+        PersonFactory(
+            name=f"欧阳{n}", organisation=union_b if n % 2 else union_a, mobile=f"1391234{n:04d}"
+        )
+        for n in range(7)
+    ]
+    PersonFactory.create_batch(3, name="李四", mobile="13700000000", organisation=union_a)
+    tail = found[0].id_number[-4:]
+    term = {"name prefix": "欧阳", "ID tail": tail, "mobile beginning": "1391234"}[kind]
+    client.get(URL)
+    with django_assert_num_queries(11):
+        response = client.get(URL, {"q": term})
+    rows = response.context["page"].object_list
+    expected = [p for p in found if kind != "ID tail" or p.id_number.endswith(tail)]
+    expected.sort(key=lambda p: (p.organisation_id, p.name, p.pk))
+    assert [p.pk for p in rows if p.name.startswith("欧阳")] == [p.pk for p in expected]
+    if kind != "ID tail":  # a tail may also end another person's ID number
+        assert all(p.name.startswith("欧阳") for p in rows)
+
+
+def test_the_organisation_filter_lists_the_scope_and_keeps_the_choice(client, officer, union_a):
+    client.force_login(officer)
+    sub = OrganisationFactory(parent=union_a, name="<b>分会</b>")
+    html = client.get(URL, {"organisation": sub.pk}).content.decode()
+    assert f'<option value="{sub.pk}" selected>&lt;b&gt;分会&lt;/b&gt;</option>' in html
+    assert f'<option value="{union_a.pk}">' in html
+    assert "市教科文卫体" not in html.split('name="organisation"')[1].split("</select>")[0]

@@ -14,10 +14,10 @@ ORDER = ("organisation_id", "name", "id")
 rf = RequestFactory()
 
 
-def _walk_forward(queryset, size):
+def _walk_forward(queryset, size, ids_first=False):
     pages, url = [], "/"
     while True:
-        page = keyset_page(rf.get(url), queryset, ORDER, size)
+        page = keyset_page(rf.get(url), queryset, ORDER, size, ids_first=ids_first)
         pages.append(page)
         if not page.has_next:
             return pages
@@ -33,15 +33,18 @@ def _walk_forward(queryset, size):
 @given(
     names=st.lists(st.sampled_from(["王", "李", "张三", "Ann", "ann"]), min_size=0, max_size=23),
     size=st.integers(min_value=1, max_value=7),
+    ids_first=st.booleans(),
 )
-def test_walking_the_pages_yields_every_row_once_in_order(union_a, union_b, names, size):
+def test_walking_the_pages_yields_every_row_once_in_order(union_a, union_b, names, size, ids_first):
+    """Also with the page's ids read first (`ids_first`): the rows then come back by id and
+    must be put back in the list's order."""
     Person.objects.all().delete()
     for i, name in enumerate(names):
         PersonFactory(name=name, organisation=union_a if i % 3 else union_b)
     queryset = Person.objects.all()
     expected = list(queryset.order_by(*ORDER))
 
-    pages = _walk_forward(queryset, size)
+    pages = _walk_forward(queryset, size, ids_first)
     assert [p for page in pages for p in page] == expected
     assert [page.number for page in pages] == list(range(1, len(pages) + 1))
     assert not pages[0].has_previous
@@ -52,7 +55,7 @@ def test_walking_the_pages_yields_every_row_once_in_order(union_a, union_b, name
     page = pages[-1]
     while page.has_previous:
         url = "/" + page.previous_url
-        page = keyset_page(rf.get(url), queryset, ORDER, size)
+        page = keyset_page(rf.get(url), queryset, ORDER, size, ids_first=ids_first)
         seen.append(page)
     assert [p.object_list for p in seen] == [p.object_list for p in pages[-2::-1]]
 
