@@ -19,6 +19,7 @@ after one warm-up, in milliseconds, with the number of queries of one request.
 
 import argparse
 import functools
+import json
 import os
 import statistics
 import sys
@@ -49,6 +50,8 @@ def recreate_database() -> None:
 
 
 def _literal(value) -> str:
+    if hasattr(value, "obj") and hasattr(value, "dumps"):  # psycopg's Jsonb (a JSONField default)
+        return "'" + json.dumps(value.obj).replace("'", "''") + "'"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
