@@ -234,9 +234,7 @@ def timed_requests(url: str, user, searches: dict):
     new_scope = people_visible_to(user).select_related("organisation")
 
     def new_page(qs, **params):
-        return keyset_page(
-            RequestFactory().get("/", params), qs, PERSON_ORDER, 50, ids_first=True
-        )
+        return keyset_page(RequestFactory().get("/", params), qs, PERSON_ORDER, 50, ids_first=True)
 
     def view(**params):
         response = client.get(f"{url}?{urlencode(params)}")
