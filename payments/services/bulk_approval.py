@@ -218,6 +218,7 @@ def _copy_to_history(ids: list[int], *, by, reason: str, now) -> list[int]:
     connection = connections[router.db_for_write(Payment)]
     quote = connection.ops.quote_name
     tracked = [quote(f.column) for f in history.tracked_fields]
+    pk = quote(str(Payment._meta.pk.column))
     fixed = [
         history._meta.get_field(name)
         for name in ("history_date", "history_change_reason", "history_type", "history_user_id")
@@ -231,8 +232,8 @@ def _copy_to_history(ids: list[int], *, by, reason: str, now) -> list[int]:
         f"({', '.join(tracked + [quote(f.column) for f in fixed])}) "
         f"SELECT {', '.join(tracked)}, {', '.join(['%s'] * len(fixed))} "
         f"FROM {quote(Payment._meta.db_table)} "
-        f"WHERE {quote(Payment._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))}) "
-        f"ORDER BY {quote(Payment._meta.pk.column)} "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "
+        f"ORDER BY {pk} "
         f"RETURNING {quote(history._meta.pk.column)}"
     )
     with connection.cursor() as cursor:
