@@ -215,6 +215,8 @@ class Case(models.Model):
             models.Index(fields=["organisation", "status", "category"]),
             models.Index(fields=["category", "status", "last_verified_on"]),
             models.Index(fields=["person", "file_stage", "reviewed_for_year"]),
+            # The case list's order (newest first, read backwards): a page is an index range.
+            models.Index(fields=["opened_at", "id"], name="case_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -220,6 +220,10 @@ class Payment(models.Model):
             models.Index(fields=["organisation", "status", "submitted_at"]),
             models.Index(fields=["person", "year"]),
             models.Index(fields=["year", "assistance_item", "person"]),
+            # The orders of the big lists, so a page is an index range, not a sort: a campaign's
+            # payments (newest first) and the approval queue (oldest submission first).
+            models.Index(fields=["campaign", "created_at", "id"], name="payment_campaign_list"),
+            models.Index(fields=["status", "submitted_at", "id"], name="payment_queue_order"),
         ]
 
     def __str__(self) -> str:
