@@ -54,7 +54,7 @@ from .common import copy_fields
 from .hardship_files import FileState, file_states
 from .household_caps import (
     Allowance,
-    household_allowance,
+    household_allowances,
     items_with_standards,
     lock_household_files,
 )
@@ -88,9 +88,13 @@ class BulkTotals(ApprovalTotals):
             {p.person_id for p in payments}, {p.year for p in payments}
         )
         self._allocations_of, self._allocation_sums = allocations_with_committed(campaign_ids)
-        self._files = file_states([p.case_id for p in payments], timezone.localdate())
-        self._standard_items = items_with_standards()
-        lock_household_files([p for p in payments if p.assistance_item in self._standard_items])
+        today = timezone.localdate()
+        self._files = file_states([p.case_id for p in payments], today)
+        standard_items = items_with_standards()
+        capped = [p for p in payments if p.assistance_item in standard_items]
+        lock_household_files(capped)
+        # Read under the file locks, once for the set.
+        self._allowances = household_allowances(capped, today)
         # Household caps: what this set granted per (file, item, year), and each payment's key.
         self._household_granted: dict[tuple[int, str, int], Decimal] = {}
         self._household_keys: dict[int, tuple[int, str, int]] = {}
@@ -112,18 +116,9 @@ class BulkTotals(ApprovalTotals):
         return self._files[payment.case_id]
 
     def household(self, payment: Payment, on_date) -> Allowance | None:
-        """Read from the database (file row locked) only for items with a standard, plus what
-        this set has granted the same household so far."""
-        if payment.assistance_item not in self._standard_items:
-            return None
-        allowance = household_allowance(
-            payment.person,
-            payment.assistance_item,
-            payment.year,
-            on_date=on_date,
-            exclude_pk=payment.pk,
-            lock=True,
-        )
+        """As read for the whole set (`household_allowances`), plus what this set has granted
+        the same household so far."""
+        allowance = self._allowances.get(payment.pk)
         if allowance is None:
             return None
         key = (allowance.file.pk, allowance.item, allowance.year)

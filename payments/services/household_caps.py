@@ -40,6 +40,7 @@ CENT = Decimal("0.01")
 __all__ = [
     "Allowance",
     "household_allowance",
+    "household_allowances",
     "household_file_of",
     "items_with_standards",
     "lock_household_files",
@@ -183,6 +184,99 @@ def household_allowance(
         used = used.exclude(pk=exclude_pk)
     total = (used.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")).quantize(CENT)
     return Allowance(file=file, item=item, year=year, cap=cap, used=total, basis=basis)
+
+
+def household_allowances(payments: list[Payment], on_date: datetime.date) -> dict[int, Allowance]:
+    """`household_allowance` of many payments at once (the bulk approval), by payment pk, for
+    those a household cap applies to; the files must already be locked (`lock_household_files`).
+
+    Per payment, the single path reads the standard, the file, its members and the household's
+    committed sum (six or seven queries: 3,000 for a bulk of 500 hardship payments). Here each is
+    one query for the whole set; only the cap of a basis that reads the file (months of the 低保
+    line, self-paid medical costs, members in school) is still read per file and item."""
+    items = {p.assistance_item for p in payments if p.assistance_item}
+    standards = {
+        (s.item, s.hardship_level): s for s in AssistanceStandard.objects.filter(item__in=items)
+    }
+    standard_items = {item for item, _level in standards}
+    wanted = [p for p in payments if p.assistance_item in standard_items]
+    if not wanted:
+        return {}
+    people = {p.person.pk: p.person for p in wanted}
+    live = Case.objects.filter(category=CaseCategory.HARDSHIP).exclude(status=CaseStatus.CLOSED)
+    file_of: dict[int, int] = {}  # person → the lowest live file they head or belong to
+    for pk, person_id in live.filter(person_id__in=people).values_list("pk", "person_id"):
+        file_of[person_id] = min(pk, file_of.get(person_id, pk))
+    person_of_number = {person.id_number: pk for pk, person in people.items()}
+    for case_id, number in HouseholdMember.objects.filter(
+        id_number__in=person_of_number, case__in=live
+    ).values_list("case_id", "id_number"):
+        person_id = person_of_number[number]
+        file_of[person_id] = min(case_id, file_of.get(person_id, case_id))
+    files = Case.objects.select_related("person__organisation").in_bulk(set(file_of.values()))
+    households = _households(files)
+    committed = _committed_by_person(households, {p.year for p in wanted}, standard_items)
+    caps: dict[tuple[int, str], tuple[Decimal, str]] = {}
+    allowances: dict[int, Allowance] = {}
+    for p in wanted:
+        file = files.get(file_of.get(p.person.pk, 0))
+        standard = standards.get((p.assistance_item, file.hardship_level)) if file else None
+        if file is None or standard is None:
+            continue
+        key = (file.pk, p.assistance_item)
+        if key not in caps:
+            caps[key] = _cap(file, standard, on_date)
+        cap, basis = caps[key]
+        used = sum(
+            (
+                committed.get((pk, p.year, p.assistance_item), Decimal("0.00"))
+                for pk in households[file.pk]
+            ),
+            Decimal("0.00"),
+        )
+        if p.status in COMMITTED:  # as `exclude_pk`: the payment decided is not its own use
+            used -= p.amount
+        allowances[p.pk] = Allowance(
+            file=file,
+            item=p.assistance_item,
+            year=p.year,
+            cap=cap,
+            used=used.quantize(CENT),
+            basis=basis,
+        )
+    return allowances
+
+
+def _households(files: dict[int, Case]) -> dict[int, set[int]]:
+    """File pk → the person ids of its household (`household_person_ids`), in two queries."""
+    numbers: dict[int, list[str]] = {}
+    for case_id, number in HouseholdMember.objects.filter(case_id__in=files).values_list(
+        "case_id", "id_number"
+    ):
+        numbers.setdefault(case_id, []).append(number)
+    wanted = {n for found in numbers.values() for n in found}
+    person_of = dict(Person.objects.filter(id_number__in=wanted).values_list("id_number", "pk"))
+    return {
+        pk: {file.person_id, *(person_of[n] for n in numbers.get(pk, []) if n in person_of)}
+        for pk, file in files.items()
+    }
+
+
+def _committed_by_person(
+    households: dict[int, set[int]], years: set[int], items: set[str]
+) -> dict[tuple[int, int, str], Decimal]:
+    """(person, year, item) → committed money, for every person of those households."""
+    people = {pk for members in households.values() for pk in members}
+    rows = (
+        Payment.objects.filter(
+            person_id__in=people, year__in=years, assistance_item__in=items, status__in=COMMITTED
+        )
+        .order_by()
+        .values("person_id", "year", "assistance_item")
+        .annotate(total=Sum("amount"))
+        .values_list("person_id", "year", "assistance_item", "total")
+    )
+    return {(person, year, item): total for person, year, item, total in rows}
 
 
 def raise_if_over_household_cap(payment: Payment, allowance: Allowance | None) -> None:

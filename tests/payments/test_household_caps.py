@@ -18,7 +18,7 @@ from tests.audit_helpers import assert_audit_intact
 from tests.cases.factories import poverty_line
 from tests.factories import CaseFactory, PersonFactory, make_id_number, make_user
 
-from .factories import CampaignFactory
+from .factories import CampaignFactory, case_in
 from .helpers import assert_unchanged, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +255,94 @@ def test_the_bulk_approval_counts_what_it_granted_the_household_earlier_in_the_s
     assert "剩余额度 300.00 元" in str(outcomes[1].error)
     assert_unchanged(second, before)
     assert_audit_intact()
+
+
+def test_bulk_and_one_by_one_agree_on_household_caps_and_the_bulk_reads_them_set_wise(
+    walk, household, second_campaign, finance, union_a, officer, django_assert_max_num_queries
+):
+    """Two households (one with a member on the roster), two items with different bases, money
+    already committed, several payments per household in one set: the bulk approval refuses
+    exactly what one-by-one approval refuses, with the same reasons, and reads the households
+    in a number of queries that does not grow with the payments."""
+    from django.db import transaction
+
+    from core.errors import RuleViolation
+    from payments.models import Payment
+
+    standard(value="1000.00")
+    standard(item="medical", basis="self_paid_share", value="0.50")  # 500 × 12 × 0.5 = 3,000
+    file, spouse_case = household
+    add_rigid_expense(file, by=officer, kind="medical", monthly_amount=Decimal("500.00"))
+    other = case_in(union_a, officer=officer)
+    third = CampaignFactory(
+        organisation=second_campaign.organisation,
+        created_by=second_campaign.created_by,
+        name="医疗二",
+    )
+    walk("approved", case=file, amount=Decimal("300.00"), item="living")
+    asked = [
+        walk(
+            "submitted",
+            case=file,
+            campaign=second_campaign,
+            amount=Decimal("400.00"),
+            item="living",
+        ),
+        walk("submitted", case=spouse_case, amount=Decimal("400.00"), item="living"),  # over
+        walk(
+            "submitted",
+            case=spouse_case,
+            campaign=second_campaign,
+            amount=Decimal("200.00"),
+            item="living",
+        ),
+        walk("submitted", case=other, amount=Decimal("900.00"), item="living"),
+        walk(
+            "submitted",
+            case=other,
+            campaign=second_campaign,
+            amount=Decimal("200.00"),
+            item="living",
+        ),  # over
+        walk(
+            "submitted", case=spouse_case, amount=Decimal("2500.00"), item="medical", campaign=third
+        ),
+    ]
+
+    def observe(run):
+        with transaction.atomic():
+            fresh = [Payment.objects.get(pk=p.pk) for p in asked]
+            errors = run(fresh)
+            states = list(
+                Payment.objects.filter(pk__in=[p.pk for p in asked])
+                .order_by("pk")
+                .values_list("status", flat=True)
+            )
+            transaction.set_rollback(True)
+        return [(type(e).__name__, e.message) if e else None for e in errors], states
+
+    def one_by_one(payments):
+        errors = []
+        for payment in payments:
+            try:
+                services.approve_payment(payment, by=finance)
+            except RuleViolation as exc:
+                errors.append(exc)
+            else:
+                errors.append(None)
+        return errors
+
+    def in_bulk(payments):
+        with django_assert_max_num_queries(45):
+            return [o.error for o in services.approve_payments(payments, by=finance)]
+
+    expected = observe(one_by_one)
+    assert [e and e[0] for e in expected[0]] == [
+        None,
+        "HouseholdCapExceeded",
+        None,
+        None,
+        "HouseholdCapExceeded",
+        None,
+    ]
+    assert observe(in_bulk) == expected
