@@ -1,7 +1,7 @@
 """Benchmark (not a test): the pages `bench/load.py` drives, one at a time, in one process —
 per-page time and queries, to find what a page wastes before measuring it under load.
 
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load \\
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_load_20k \\
         .venv/bin/python bench/pages.py [--repeat 20] [--profile PATH]
 
 Uses the database `bench/load.py` seeded (`seed_demo --people N`) and the production settings
@@ -25,7 +25,7 @@ ROOT = Path(os.environ.get("BENCH_ROOT") or Path(__file__).resolve().parent.pare
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault(
     "DATABASE_URL",
-    os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load"),
+    os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_load_20k"),
 )
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relief.settings.production")
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import ChoiceLabels
+
 
 class CaseCategory(models.TextChoices):
     HARDSHIP = "hardship", _("困难职工帮扶")
@@ -86,7 +88,7 @@ class ExitReason(models.TextChoices):
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     """One person, one category, one story. State changes only through `cases.services`."""
 
     person = models.ForeignKey(

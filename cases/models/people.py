@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.idnumbers import validate_id_number, validate_mobile
+from core.choices import ChoiceLabels
 from core.formatting import mask
 
 # Free-text fields that must never carry markup (they are escaped on output all the same).
@@ -27,7 +28,7 @@ class EmploymentStatus(models.TextChoices):
     RETIRED = "retired", _("退休")
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """An employee. The resident ID number is the deduplication key."""
 
     name = models.CharField(_("姓名"), max_length=50, db_index=True)

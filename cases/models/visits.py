@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import ChoiceLabels
+
 
 class VisitKind(models.TextChoices):
     HOME = "home", _("入户")
@@ -16,7 +18,7 @@ class VisitKind(models.TextChoices):
     PHONE = "phone", _("电话")
 
 
-class Visit(models.Model):
+class Visit(ChoiceLabels, models.Model):
     """A visit to the person of a case: who went, what was found and handed over."""
 
     case = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import CaseCategory, HardshipLevel
+from core.choices import ChoiceLabels
 
 from .items import ITEM_BY_CAMPAIGN_KIND, AssistanceItem
 
@@ -34,7 +35,7 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
-class Campaign(models.Model):
+class Campaign(ChoiceLabels, models.Model):
     """A warmth campaign or assistance project run by one organisation for its scope."""
 
     name = models.CharField(_("活动名称"), max_length=100)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import ChoiceLabels
 from core.formatting import mask
 
 from .items import AssistanceItem
@@ -34,7 +35,7 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("现金签收")
 
 
-class Payment(models.Model):
+class Payment(ChoiceLabels, models.Model):
     """Money for one case within one campaign. Changed only by `payments.services`.
 
     `person` and `organisation` are copied from the case when the payment is drafted, so the
