@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.choices import choice_labels, field_label
 from core.formatting import mask
 
 from . import page_reads
@@ -79,7 +80,10 @@ def _format(value, model_field, fk_labels: dict) -> str:
     if model_field is not None and model_field.is_relation:
         return str(fk_labels.get((model_field.related_model, value), f"#{value}"))
     if model_field is not None and model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        try:
+            return str(choice_labels(model_field).get(value, value))
+        except TypeError:  # an unhashable value (a list) is not one of the choices
+            return str(value)
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if isinstance(value, datetime.datetime):
@@ -194,7 +198,7 @@ def _changes(tracked: Tracked, fields: dict, prev: dict, row: dict, fk_labels) -
             continue
         changes.append(
             Change(
-                str(model_field.verbose_name),
+                field_label(model_field),
                 _format(old, model_field, fk_labels) if prev else EMPTY,
                 _format(new, model_field, fk_labels),
             )
@@ -216,5 +220,5 @@ def _m2m_changes(tracked: Tracked, entry, m2m: dict, fk_labels) -> list[Change]:
         def text(ids, related=related):
             return "、".join(sorted(str(fk_labels.get((related, i), i)) for i in ids)) or EMPTY
 
-        changes.append(Change(str(model_field.verbose_name), text(old), text(new)))
+        changes.append(Change(field_label(model_field), text(old), text(new)))
     return changes

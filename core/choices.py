@@ -1,4 +1,5 @@
-"""Choice labels for list pages, translated once per field and language instead of per row.
+"""Choice labels and field names for list pages, translated once per field and language
+instead of once per row.
 
 Django's `get_<field>_display()` rebuilds a dict of the field's choices on every call and, to
 hash each lazy label, translates every one of them: a payment's status (ten choices) costs
@@ -10,7 +11,10 @@ generated `get_<field>_display()` methods then look the label up in a per-langua
 from django.db import models
 from django.utils.translation import get_language
 
+# Keyed by id(): fields live as long as the process, and a lazy label cannot be a key (hashing
+# one translates it).
 _tables: dict[tuple[int, str | None], dict] = {}
+_names: dict[tuple[int, str | None], str] = {}
 
 
 def choice_labels(field: models.Field) -> dict:
@@ -21,6 +25,16 @@ def choice_labels(field: models.Field) -> dict:
         table = {value: str(label) for value, label in field.flatchoices}
         _tables[key] = table
     return table
+
+
+def field_label(field: models.Field) -> str:
+    """The field's verbose name in the active language, cached (the change log shows one per
+    changed value: hundreds of `gettext` calls a page)."""
+    key = (id(field), get_language())
+    label = _names.get(key)
+    if label is None:
+        label = _names[key] = str(field.verbose_name)
+    return label
 
 
 class ChoiceLabels(models.Model):
