@@ -7,7 +7,9 @@ per-page time and queries, to find what a page wastes before measuring it under 
 Uses the database `bench/load.py` seeded (`seed_demo --people N`) and the production settings
 (DEBUG off, persistent connection), through Django's test client signed in as officer, finance
 and auditor with real sessions. Prints, per page and role: median and p90 ms of the whole
-request (middleware, view, template), the queries it ran, and the session writes; with
+request (middleware, view, template), the median CPU ms of this process (the machine's load
+stretches wall time, much less CPU time), the queries it ran, the session writes, and the Python
+calls of one request (under cProfile: the same on a busy or a quiet machine); with
 `--profile PATH` the cProfile top functions of one page.
 """
 
@@ -54,13 +56,14 @@ def pages(role: str, case_id: int) -> list[str]:
     return [*common, extra]
 
 
-def measure(client: Client, path: str, repeat: int) -> tuple[float, float, int, int]:
-    times, queries, writes = [], 0, 0
+def measure(client: Client, path: str, repeat: int) -> tuple[float, float, float, int, int]:
+    times, cpu, queries, writes = [], [], 0, 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(path, secure=True)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         queries = len(captured)
         writes = sum(
@@ -69,7 +72,13 @@ def measure(client: Client, path: str, repeat: int) -> tuple[float, float, int, 
             if q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"]
         )
     times.sort()
-    return statistics.median(times), times[int(len(times) * 0.9) - 1], queries, writes
+    return (
+        statistics.median(times),
+        times[int(len(times) * 0.9) - 1],
+        statistics.median(cpu),
+        queries,
+        writes,
+    )
 
 
 def python_calls(client: Client, path: str) -> int:
@@ -96,7 +105,7 @@ def main() -> None:
     if args.profile:
         client = clients[args.role]
         client.get(args.profile, secure=True)
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)  # CPU, not time spent waiting
         profile.enable()
         for _ in range(args.repeat):
             client.get(args.profile, secure=True)
@@ -104,18 +113,19 @@ def main() -> None:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
         return
     print(
-        f"{'role':8} {'page':34} {'median':>8} {'p90':>8} {'queries':>8} {'session writes':>15}"
-        f" {'calls':>8}"
+        f"{'role':8} {'page':34} {'median':>8} {'p90':>8} {'cpu':>6} {'queries':>8}"
+        f" {'session writes':>15} {'calls':>8}"
     )
     for role in ROLES:
         case_id = cases_visible_to(users[role]).values_list("pk", flat=True).first()
         for path in pages(role, case_id):
             clients[role].get(path, secure=True)  # warm: templates, caches
-            median, p90, queries, writes = measure(clients[role], path, args.repeat)
+            median, p90, cpu, queries, writes = measure(clients[role], path, args.repeat)
             calls = python_calls(clients[role], path)
             shown = path if len(path) < 34 else path[:31] + "..."
             print(
-                f"{role:8} {shown:34} {median:8.1f} {p90:8.1f} {queries:8d} {writes:15d} {calls:8d}"
+                f"{role:8} {shown:34} {median:8.1f} {p90:8.1f} {cpu:6.1f} {queries:8d}"
+                f" {writes:15d} {calls:8d}"
             )
 
 
