@@ -48,4 +48,4 @@ class ChoiceLabels(models.Model):
         try:
             return choice_labels(field).get(value, value)
         except TypeError:  # an unhashable value (a list in a JSON field): Django's own way
-            return super()._get_FIELD_display(field)
+            return super()._get_FIELD_display(field)  # type: ignore[misc]  # not in the stubs
