@@ -1,6 +1,9 @@
 """Pages and downloads of the letters app. Reads go through letters.selectors (scoped), writes
 and prints through letters.services."""
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -49,6 +52,30 @@ def _refused(request, error: RuleViolation) -> HttpResponse:
     """A print the rules refuse: the reason, on a page, with 409 (nothing was printed)."""
     context = {"message": error.message}
     return render(request, "letters/refused.html", context, status=409)
+
+
+def _printed(
+    request, print_out: Callable[[], PrintOut], *, attachment: bool = False
+) -> HttpResponse:
+    """Run one print service: its PDF, or the page saying why the rules refused it."""
+    try:
+        out = print_out()
+    except RuleViolation as error:
+        return _refused(request, error)
+    return _pdf_response(out, attachment=attachment)
+
+
+def pdf_download(view: Callable[..., PrintOut]) -> Callable[..., HttpResponse]:
+    """A signed-in GET that prints one PDF: the print right checked first, a refusal shown."""
+
+    @login_required
+    @require_GET
+    @functools.wraps(view)
+    def download(request, *args, **kwargs) -> HttpResponse:
+        require(can_print(request.user))
+        return _printed(request, lambda: view(request, *args, **kwargs))
+
+    return download
 
 
 @login_required
@@ -144,46 +171,28 @@ def template_preview(request, campaign_pk):
     )
 
 
-@login_required
-@require_GET
-def payment_letter(request, payment_pk):
-    require(can_print(request.user))
+@pdf_download
+def payment_letter(request, payment_pk) -> PrintOut:
     payment = get_in_scope_or_404(
         selectors.with_letter_relations(selectors.payments_visible_to(request.user)),
         request,
         pk=payment_pk,
     )
-    try:
-        out = print_payment_letter(payment=payment, by=request.user, request=request)
-    except RuleViolation as error:
-        return _refused(request, error)
-    return _pdf_response(out)
+    return print_payment_letter(payment=payment, by=request.user, request=request)
 
 
-@login_required
-@require_GET
-def case_letter(request, case_pk):
-    require(can_print(request.user))
+@pdf_download
+def case_letter(request, case_pk) -> PrintOut:
     case = get_in_scope_or_404(selectors.letter_cases_visible_to(request.user), request, pk=case_pk)
     payment = selectors.latest_printable_payment_of_case(request.user, case)
-    try:
-        out = print_case_letter(case=case, payment=payment, by=request.user, request=request)
-    except RuleViolation as error:
-        return _refused(request, error)
-    return _pdf_response(out)
+    return print_case_letter(case=case, payment=payment, by=request.user, request=request)
 
 
-@login_required
-@require_GET
-def file_sheet(request, case_pk):
+@pdf_download
+def file_sheet(request, case_pk) -> PrintOut:
     """The hardship file's 档案表 (A4 PDF), printed from the case page."""
-    require(can_print(request.user))
     case = get_in_scope_or_404(selectors.letter_cases_visible_to(request.user), request, pk=case_pk)
-    try:
-        out = print_file_sheet(case, by=request.user, request=request)
-    except RuleViolation as error:
-        return _refused(request, error)
-    return _pdf_response(out)
+    return print_file_sheet(case, by=request.user, request=request)
 
 
 @login_required
@@ -206,17 +215,17 @@ def campaign_letters(request, campaign_pk):
                 params={"campaign_id": campaign.pk},
             )
             return redirect(job.get_absolute_url())
-        try:
-            out = print_campaign_letters(
+        return _printed(
+            request,
+            lambda: print_campaign_letters(
                 campaign=campaign,
                 payments=payments,
                 by=request.user,
                 channel=PrintChannel.WEB,
                 request=request,
-            )
-        except RuleViolation as error:
-            return _refused(request, error)
-        return _pdf_response(out, attachment=True)
+            ),
+            attachment=True,
+        )
     cash_count = selectors.cash_payments_of_campaign(request.user, campaign).count()
     return render(
         request,
@@ -231,34 +240,22 @@ def campaign_letters(request, campaign_pk):
     )
 
 
-@login_required
-@require_GET
-def campaign_signoff(request, campaign_pk):
-    require(can_print(request.user))
+@pdf_download
+def campaign_signoff(request, campaign_pk) -> PrintOut:
     campaign = get_in_scope_or_404(
         selectors.campaigns_visible_to(request.user), request, pk=campaign_pk
     )
     payments = selectors.cash_payments_of_campaign(request.user, campaign)
-    try:
-        out = print_signoff_sheet(
-            payments=payments, campaign=campaign, by=request.user, request=request
-        )
-    except RuleViolation as error:
-        return _refused(request, error)
-    return _pdf_response(out)
+    return print_signoff_sheet(
+        payments=payments, campaign=campaign, by=request.user, request=request
+    )
 
 
-@login_required
-@require_GET
-def batch_signoff(request, batch_pk):
-    require(can_print(request.user))
+@pdf_download
+def batch_signoff(request, batch_pk) -> PrintOut:
     batch = get_in_scope_or_404(selectors.batches_visible_to(request.user), request, pk=batch_pk)
     payments = selectors.payments_of_batch(request.user, batch)
-    try:
-        out = print_signoff_sheet(payments=payments, batch=batch, by=request.user, request=request)
-    except RuleViolation as error:
-        return _refused(request, error)
-    return _pdf_response(out)
+    return print_signoff_sheet(payments=payments, batch=batch, by=request.user, request=request)
 
 
 @login_required
