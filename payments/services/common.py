@@ -1,13 +1,13 @@
 """Helpers shared by the payment and batch services: locks, counters, scope, saving."""
 
-import functools
-
 from django.db import IntegrityError, transaction
 
 from cases.models import Organisation
 from cases.selectors import scope_path
-from core.access import AccessAction, log_access
-from core.history import attribute_change
+from core.steps import copy_fields as copy_fields
+from core.steps import logs_refusals_of
+from core.steps import save_changed as save_changed
+from core.steps import save_new as save_new
 
 from ..exceptions import FourEyesViolation, OutOfScope
 from ..models import Campaign, Payment, ReferenceCounter
@@ -61,43 +61,5 @@ def require_payment_scope(user, payment: Payment, message) -> None:
         raise OutOfScope(message)
 
 
-def save_changed(obj, fields: list[str], *, by, reason: str = "") -> None:
-    """Save only `fields`, with the history's user and reason set on the instance."""
-    attribute_change(obj, by=by, reason=reason)
-    obj.save(update_fields=fields)
-
-
-def save_new(obj, *, by, reason: str = "") -> None:
-    """Insert a new record with the history's user and reason set."""
-    attribute_change(obj, by=by, reason=reason)
-    obj.save()
-
-
-def copy_fields(target, source, fields: list[str]) -> None:
-    """After a successful step, bring the caller's (stale) instance up to date."""
-    for name in fields:
-        field = source._meta.get_field(name)
-        setattr(target, field.attname, getattr(source, field.attname))
-
-
-def logs_four_eyes_refusals(func):
-    """Write a refused four-eyes attempt to the access log after its transaction rolled back."""
-
-    @functools.wraps(func)
-    def wrapper(obj, *args, by, **kwargs):
-        try:
-            return func(obj, *args, by=by, **kwargs)
-        except FourEyesViolation as exc:
-            log_access(
-                user=by,
-                action=AccessAction.FOUR_EYES,
-                obj=obj,
-                detail={
-                    "step": func.__name__,
-                    "reference": getattr(obj, "reference", ""),
-                    "reason": exc.message,
-                },
-            )
-            raise
-
-    return wrapper
+# Refused four-eyes attempts on payments go to the access log, with the payment's reference.
+logs_four_eyes_refusals = logs_refusals_of(FourEyesViolation)

@@ -4,12 +4,12 @@ Lock order, always: programme → session → quota → person → nomination, s
 deadlock.
 """
 
-import functools
-
 from cases.models import Organisation, Person
 from cases.selectors import scope_path
-from core.access import AccessAction, log_access
-from core.history import attribute_change
+from core.steps import copy_fields as copy_fields
+from core.steps import logs_refusals_of
+from core.steps import save_changed as save_changed
+from core.steps import save_new as save_new
 
 from ..exceptions import FourEyesViolation, OutOfScope
 from ..models import Nomination, Programme, Quota, Session
@@ -54,38 +54,4 @@ def require_covers(user, organisation: Organisation, message) -> None:
         raise OutOfScope(message)
 
 
-def save_changed(obj, fields: list[str], *, by, reason: str = "") -> None:
-    """Save only `fields`, with the history's user and reason."""
-    attribute_change(obj, by=by, reason=reason)
-    obj.save(update_fields=fields)
-
-
-def save_new(obj, *, by, reason: str = "") -> None:
-    attribute_change(obj, by=by, reason=reason)
-    obj.save()
-
-
-def refresh(target, source, fields: list[str]) -> None:
-    """After a step, bring the caller's (stale) instance up to date."""
-    for name in fields:
-        attname = source._meta.get_field(name).attname
-        setattr(target, attname, getattr(source, attname))
-
-
-def logs_four_eyes_refusals(func):
-    """Write a refused four-eyes attempt to the access log after its transaction rolled back."""
-
-    @functools.wraps(func)
-    def wrapper(obj, *args, by, **kwargs):
-        try:
-            return func(obj, *args, by=by, **kwargs)
-        except FourEyesViolation as exc:
-            log_access(
-                user=by,
-                action=AccessAction.FOUR_EYES,
-                obj=obj,
-                detail={"step": func.__name__, "reason": exc.message},
-            )
-            raise
-
-    return wrapper
+logs_four_eyes_refusals = logs_refusals_of(FourEyesViolation)

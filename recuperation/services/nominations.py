@@ -46,13 +46,13 @@ from ..models import (
 )
 from ..selectors import programme_spending
 from .common import (
+    copy_fields,
     lock_nomination,
     lock_person,
     lock_programme,
     lock_quota,
     lock_session,
     logs_four_eyes_refusals,
-    refresh,
     require_covers,
     save_changed,
     save_new,
@@ -287,7 +287,7 @@ def approve_nomination(nomination: Nomination, *, by) -> Nomination:
     current.decided_at = timezone.now()
     fields = ["status", "decided_by", "decided_at"]
     save_changed(current, fields, by=by, reason=_("批准疗休养推荐"))
-    refresh(nomination, current, fields)
+    copy_fields(nomination, current, fields)
     return nomination
 
 
@@ -307,7 +307,7 @@ def reject_nomination(nomination: Nomination, *, by, reason: str) -> Nomination:
     current.reason = reason.strip()
     fields = ["status", "decided_by", "decided_at", "reason"]
     save_changed(current, fields, by=by, reason=current.reason)
-    refresh(nomination, current, fields)
+    copy_fields(nomination, current, fields)
     return nomination
 
 
@@ -326,7 +326,7 @@ def confirm_nomination(nomination: Nomination, *, by) -> Nomination:
     _require_state(current, NominationStatus.APPROVED)
     current.status = NominationStatus.CONFIRMED
     save_changed(current, ["status"], by=by, reason=_("本人确认参加"))
-    refresh(nomination, current, ["status"])
+    copy_fields(nomination, current, ["status"])
     return nomination
 
 
@@ -346,7 +346,7 @@ def decline_nomination(
     current.status = NominationStatus.DECLINED
     current.reason = reason.strip()
     save_changed(current, ["status", "reason"], by=by, reason=current.reason)
-    refresh(nomination, current, ["status", "reason"])
+    copy_fields(nomination, current, ["status", "reason"])
     return nomination
 
 
@@ -392,5 +392,5 @@ def record_attendance(
         current.cost = None
         history_reason = reason or _("未参加疗休养")
     save_changed(current, ["status", "cost"], by=by, reason=history_reason)
-    refresh(nomination, current, ["status", "cost"])
+    copy_fields(nomination, current, ["status", "cost"])
     return nomination
