@@ -11,7 +11,7 @@ covers every organisation (the federation's root) is no filter at all.
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import (
     Attachment,
@@ -75,6 +75,37 @@ def scoped_by_organisation(
     if not ids:
         return qs.none()
     return qs.filter(**{f"{organisation_field}_id__in": sorted(ids)})
+
+
+def ancestor_ids(path: str) -> list[int]:
+    """ "/1/7/9/" → [1, 7, 9]: the organisation of a materialised path and every one above it."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def run_within_scope(qs: QuerySet, user, organisation_field: str = "organisation") -> QuerySet:
+    """`qs` restricted to rows run by the user's organisation or one below it."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    return qs.filter(**{f"{organisation_field}__path__startswith": prefix})
+
+
+def run_within_or_above_scope(
+    qs: QuerySet, user, organisation_field: str = "organisation"
+) -> QuerySet:
+    """`qs` restricted to rows run within the user's scope or by an organisation above it: a
+    city-wide campaign or programme covers every union below the organisation that runs it."""
+    prefix = scope_path(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    return qs.filter(
+        Q(**{f"{organisation_field}__path__startswith": prefix})
+        | Q(**{f"{organisation_field}_id__in": ancestor_ids(prefix)})
+    )
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

@@ -11,14 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from accounts.roles import Role
+from cases.selectors import ancestor_ids
 from notifications.models import NotificationKind
 from notifications.services import notify
 
 from .models import DisbursementBatch, Payment
-
-
-def _ancestor_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
 
 
 def role_holders_over(role: str, organisation_path: str) -> QuerySet:
@@ -26,7 +23,7 @@ def role_holders_over(role: str, organisation_path: str) -> QuerySet:
     return get_user_model().objects.filter(
         is_active=True,
         groups__name=role,
-        organisation_id__in=_ancestor_ids(organisation_path),
+        organisation_id__in=ancestor_ids(organisation_path),
     )
 
 

@@ -13,7 +13,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import Case
-from cases.selectors import scope_path, scoped_by_organisation
+from cases.selectors import (
+    ancestor_ids,
+    run_within_or_above_scope,
+    run_within_scope,
+    scoped_by_organisation,
+)
 
 from .models import (
     BatchLine,
@@ -58,34 +63,18 @@ def fully_approved_q(prefix: str = "") -> Q:
     )
 
 
-def _ancestor_ids(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
-
 def payments_visible_to(user) -> QuerySet[Payment]:
     return scoped_by_organisation(Payment.objects.all(), user)
 
 
 def campaigns_visible_to(user) -> QuerySet[Campaign]:
     """Campaigns run within the user's subtree, and the city-wide ones above that cover it."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return Campaign.objects.none()
-    qs = Campaign.objects.select_related("organisation")
-    if prefix == "":
-        return qs
-    return qs.filter(
-        Q(organisation__path__startswith=prefix) | Q(organisation_id__in=_ancestor_ids(prefix))
-    )
+    return run_within_or_above_scope(Campaign.objects.select_related("organisation"), user)
 
 
 def campaigns_managed_by(user) -> QuerySet[Campaign]:
     """Campaigns run by the user's organisation or one below it (not the city-wide ones above)."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return Campaign.objects.none()
-    qs = Campaign.objects.select_related("organisation")
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return run_within_scope(Campaign.objects.select_related("organisation"), user)
 
 
 def batches_visible_to(user) -> QuerySet[DisbursementBatch]:
@@ -97,7 +86,7 @@ def campaigns_for_case(case: Case) -> QuerySet[Campaign]:
     """Open campaigns whose organisation is the case's organisation or one above it."""
     return Campaign.objects.filter(
         status=CampaignStatus.OPEN,
-        organisation_id__in=_ancestor_ids(case.organisation.path),
+        organisation_id__in=ancestor_ids(case.organisation.path),
     ).order_by("-year", "name")
 
 

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from cases.selectors import scope_path
+from cases.selectors import run_within_or_above_scope
 
 from .models import Allocation, Campaign, Payment, PaymentStatus
-from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _ancestor_ids, _cents, _money_sum
+from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _cents, _money_sum
 
 
 @dataclass
@@ -38,15 +38,8 @@ class AllocationRow:
 def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
     """The campaign's allocations a user may see: those of unions in the user's subtree, and the
     allocation of a union above the user that covers the user's own union."""
-    prefix = scope_path(user)
     qs = Allocation.objects.filter(campaign=campaign).select_related("organisation")
-    if prefix is None:
-        return qs.none()
-    if prefix == "":
-        return qs.order_by("organisation__path")
-    return qs.filter(
-        Q(organisation__path__startswith=prefix) | Q(organisation_id__in=_ancestor_ids(prefix))
-    ).order_by("organisation__path")
+    return run_within_or_above_scope(qs, user).order_by("organisation__path")
 
 
 def allocation_committed(allocation: Allocation) -> tuple[Decimal, int]:

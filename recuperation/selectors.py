@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from cases.selectors import scope_path
+from cases.selectors import run_within_or_above_scope, run_within_scope, scope_path
 
 from .models import (
     LIVE_STATUSES,
@@ -23,31 +23,13 @@ from .models import (
 )
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """ "/1/7/9/" → ["/1/", "/1/7/", "/1/7/9/"]: the user's organisation and those above it."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def programmes_visible_to(user) -> QuerySet[Programme]:
-    prefix = scope_path(user)
-    if prefix is None:
-        return Programme.objects.none()
-    qs = Programme.objects.select_related("organisation")
-    if prefix == "":
-        return qs
-    return qs.filter(
-        Q(organisation__path__startswith=prefix) | Q(organisation__path__in=_ancestor_paths(prefix))
-    )
+    return run_within_or_above_scope(Programme.objects.select_related("organisation"), user)
 
 
 def programmes_run_by(user) -> QuerySet[Programme]:
     """Programmes the user's organisation (or one below it) runs: set-up and approval."""
-    prefix = scope_path(user)
-    if prefix is None:
-        return Programme.objects.none()
-    qs = Programme.objects.select_related("organisation")
-    return qs if prefix == "" else qs.filter(organisation__path__startswith=prefix)
+    return run_within_scope(Programme.objects.select_related("organisation"), user)
 
 
 def sessions_visible_to(user) -> QuerySet[Session]:
