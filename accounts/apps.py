@@ -7,10 +7,17 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("用户与角色")
 
-    def on_post_migrate(self, **kwargs) -> None:
+    def on_post_migrate(self, app_config, **kwargs) -> None:
+        """post_migrate is sent once per app (after every migrate, and after every flush, so
+        after each transactional test): the groups are set once, in the last app's round, when
+        every app's permissions exist."""
+        from django.apps import apps
+
         from .roles import ensure_role_groups
 
-        ensure_role_groups()
+        with_models = [config for config in apps.get_app_configs() if config.models_module]
+        if app_config is with_models[-1]:
+            ensure_role_groups()
 
     def ready(self) -> None:
         # Groups need the permissions, which Django itself creates in post_migrate.
