@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from audits.models import AccessLog
 from tests.audit_helpers import assert_audit_intact
+from tests.payments.spreadsheets import libreoffice_rows
 
-from .spreadsheets import section_rows, soffice_csv, yuan
+from .spreadsheets import section_rows, yuan
 
 YEAR = 2026
 
@@ -54,7 +55,7 @@ def test_the_xlsx_is_laid_out_for_print_with_real_numbers(client, leader, paid_y
 
 def test_opened_in_libreoffice_the_totals_match_the_payments_list(client, leader, paid_year):
     client.force_login(leader)
-    rows = soffice_csv(_download(client, "xlsx").content)
+    rows = libreoffice_rows(_download(client, "xlsx").content)
     by_kind = section_rows(rows, "二、")
     header, total = by_kind[0], next(r for r in by_kind if r[0] == "合计")
     net = Decimal(yuan(total[header.index("净金额")]))

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from tests.audit_helpers import assert_audit_intact
 from tests.figures.conftest import campaign, walk  # noqa: F401 - payments walked in time
-from tests.figures.spreadsheets import section_rows, soffice_csv, yuan
+from tests.figures.spreadsheets import section_rows, yuan
+from tests.payments.spreadsheets import libreoffice_rows
 
 
 def test_the_leader_reads_the_year_and_the_files_agree_with_the_list(
@@ -44,7 +45,9 @@ def test_the_leader_reads_the_year_and_the_files_agree_with_the_list(
 
     # The return, opened in a spreadsheet: its 合计 is the list of everything's total.
     everything = client.get(reverse("figures:payments"), {"year": 2026, "figure": "net"})
-    rows = soffice_csv(client.get(reverse("figures:return", args=["xlsx"]), {"year": 2026}).content)
+    rows = libreoffice_rows(
+        client.get(reverse("figures:return", args=["xlsx"]), {"year": 2026}).content
+    )
     section = section_rows(rows, "五、")  # by union
     header = section[0]
     total = next(r for r in section if r[0] == "合计")
@@ -57,7 +60,7 @@ def test_the_leader_reads_the_year_and_the_files_agree_with_the_list(
         reverse("payments:ledger_download"), {"year": 2026, "organisation": union_a.pk}
     )
     assert ledger.status_code == 200
-    ledger_rows = soffice_csv(ledger.content)
+    ledger_rows = libreoffice_rows(ledger.content)
     text = "\n".join(",".join(r) for r in ledger_rows)
     for reference in references:
         assert reference in text
