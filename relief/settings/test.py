@@ -23,4 +23,6 @@ STORAGES = {
 AXES_ENABLED = os.environ.get("RELIEF_TEST_AXES", "1") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Test databases are flushed with TRUNCATE, which the audit triggers otherwise refuse.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c relief.allow_truncate=on"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
+        "-c relief.allow_truncate=on -c synchronous_commit=off"
+    )
