@@ -12,6 +12,7 @@ from core.access import AccessAction
 from core.history import bulk_history_written
 
 from .chain import CHAIN_ACCESS, record_history_rows, schedule_seal, sign_access_log
+from .chain.entries import record_history_row
 from .models import AccessLog
 from .registry import tracked_for_history_model
 
@@ -20,7 +21,7 @@ from .registry import tracked_for_history_model
 def index_history_row(sender, history_instance, instance=None, **kwargs):
     tracked = tracked_for_history_model(sender)
     if tracked is not None:
-        record_history_rows(tracked, [history_instance.history_id], single=True, instance=instance)
+        record_history_row(tracked, history_instance, instance)
 
 
 @receiver(bulk_history_written)
@@ -98,4 +99,4 @@ def log_login_failed(sender, credentials, request=None, **kwargs):
 
 def _seal_on_access_log(sender, instance, created, **kwargs):
     if created:
-        schedule_seal(CHAIN_ACCESS, rows=[instance])
+        schedule_seal(CHAIN_ACCESS)

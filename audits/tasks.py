@@ -18,7 +18,7 @@ import logging
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from .chain import position, seal_pending, verify
+from .chain import CHAIN_ACCESS, CHAIN_CHANGES, position, seal_pending, verify
 from .checkpoints import latest_stored_checkpoint, store_checkpoint, stored_today
 
 TASK_PATH = "audits.tasks.store_daily_checkpoint"
@@ -70,3 +70,13 @@ def store_daily_checkpoint() -> str:
         # Also after a failure (the storage down for a moment): one bad day must not end the
         # series; the failed run stays visible as a failed task.
         schedule_daily_checkpoint()
+
+
+@task()
+def seal_chains(name: str = "") -> int:
+    """Link the unsealed rows of chain `name` (every chain when empty) into it: writers only
+    ask for this after their commit (`audits.chain.sealing.request_seal`), so the chain's lock,
+    MACs and UPDATEs stay off the request path. Waits for a sealer already at work, then seals
+    what it left, so no committed row is left behind by a race between two workers."""
+    chains = (name,) if name else (CHAIN_CHANGES, CHAIN_ACCESS)
+    return seal_pending(chains=chains)

@@ -1,11 +1,14 @@
 """Writing the ChangeEntry of each new history row, in the writer's transaction."""
 
-from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+import functools
+
+from django.db import connection, transaction
+from django.db.models import Max
 
 from ..models import ChangeEntry, HistoryColumns
 from ..registry import OrganisationResolver, Tracked
-from .digests import entry_text
+from .digests import ENTRY_FIELDS, entry_text, join_entry_text
+from .fastread import NULL, CanonicalReader, fetch
 from .keys import _key, _mac, current_key_id
 from .sealing import schedule_seal
 
@@ -31,20 +34,6 @@ def _read_rows(tracked: Tracked, history_ids: list) -> list[dict]:
     )
 
 
-def _read_row_and_previous(tracked: Tracked, history_id) -> tuple[dict, object]:
-    """One history row and the id of the record's history row before it, in one query."""
-    pk = tracked.pk_attname
-    history = tracked.history_model._default_manager
-    before = history.filter(**{pk: OuterRef(pk)}, history_id__lt=OuterRef("history_id"))
-    row = (
-        history.filter(history_id=history_id)
-        .annotate(_previous=Subquery(before.order_by("-history_id").values("history_id")[:1]))
-        .values(*tracked.columns, "_previous")
-        .get()
-    )
-    return row, row.pop("_previous")
-
-
 def _organisation_in_memory(instance) -> tuple[object, str] | None:
     """(id, path) of the live record's organisation when it is already loaded (a service that
     locked the record with its organisation): no query to find the path again."""
@@ -60,33 +49,24 @@ def _organisation_in_memory(instance) -> tuple[object, str] | None:
     return (organisation.pk, path) if organisation is not None and path else None
 
 
-def record_history_rows(
-    tracked: Tracked, history_ids: list, *, single: bool = False, instance=None
-) -> None:
-    """Write the ChangeEntry of each history row (read back from the database, so the digest is
-    computed from exactly what verification will read)."""
+def record_history_rows(tracked: Tracked, history_ids: list) -> None:
+    """Write the ChangeEntry of each history row of a bulk write (read back from the database,
+    so the digest is computed from exactly what verification will read)."""
     if not history_ids:
         return
     m2m = _m2m_rows(tracked, history_ids) if tracked.m2m else {}
     pk = tracked.pk_attname
     history = tracked.history_model._default_manager
-    if single:
-        row, previous = _read_row_and_previous(tracked, history_ids[0])
-        rows, prev = [row], {row[pk]: previous}
-    else:
-        rows = _read_rows(tracked, history_ids)
-        first_new = min(r["history_id"] for r in rows)
-        prev = dict(
-            history.filter(**{f"{pk}__in": {r[pk] for r in rows}}, history_id__lt=first_new)
-            .order_by()
-            .values(pk)
-            .annotate(last=Max("history_id"))
-            .values_list(pk, "last")
-        )
+    rows = _read_rows(tracked, history_ids)
+    first_new = min(r["history_id"] for r in rows)
+    prev = dict(
+        history.filter(**{f"{pk}__in": {r[pk] for r in rows}}, history_id__lt=first_new)
+        .order_by()
+        .values(pk)
+        .annotate(last=Max("history_id"))
+        .values_list(pk, "last")
+    )
     resolver = OrganisationResolver()
-    known = _organisation_in_memory(instance) if instance is not None else None
-    if known is not None:
-        resolver.remember_path(*known)
     key, kid = _key(), current_key_id()
     columns = column_set(tracked)
     entries = []
@@ -110,7 +90,103 @@ def record_history_rows(
         entries.append(ChangeEntry(digest=digest, **values))
         prev[row[pk]] = row["history_id"]  # a bulk may hold several rows of one record
     ChangeEntry.objects.bulk_create(entries, batch_size=1000)
-    schedule_seal(rows=entries)
+    schedule_seal()
+
+
+class _SingleRow:
+    """The SQL that reads one new history row back, per model: the row as verification reads it
+    (canonical text, `fastread`) and the id of the record's history row before it, in one
+    statement built once (the ORM spent more time compiling that query than the database took
+    to run it)."""
+
+    def __init__(self, tracked: Tracked):
+        reader = CanonicalReader(tracked.history_model, tracked.columns)
+        quote = connection.ops.quote_name
+        pk_field = tracked.history_model._meta.get_field(tracked.pk_attname)
+        table, pk = reader.table, quote(pk_field.column)
+        self.sql = (
+            f"SELECT (SELECT MAX(p.history_id) FROM {table} p "  # noqa: S608 — our own table
+            f"WHERE p.{pk} = {table}.{pk} AND p.history_id < {table}.history_id), "
+            f"{reader.select} FROM {table} WHERE history_id = %s"
+        )
+        self.reader = reader
+        at = reader.index
+        self.identity = [at[name] for name in ("history_id", "history_type", "history_date")]
+        self.user, self.reason = at["history_user_id"], at["history_change_reason"]
+        self.layouts: dict[int, list[str]] = {}
+
+    def named_values(self, columns: HistoryColumns, row: list) -> list[str]:
+        """["name=value", …] of the entry's column set, as verification builds them."""
+        at = self.reader.index
+        return [f"{name}={row[at[name]]}" for name in columns.names]
+
+
+@functools.cache
+def _single_row(tracked: Tracked) -> _SingleRow:
+    return _SingleRow(tracked)
+
+
+def record_history_row(tracked: Tracked, history_instance, instance=None) -> None:
+    """Write the ChangeEntry of the history row a save just wrote.
+
+    The digest covers the row as read back in canonical text, with the reader verification uses,
+    so writer and verifier agree by construction; the entry's own copies of the row's identity
+    (time, user, kind, reason) are the in-memory values the history row was written from."""
+    reading = _single_row(tracked)
+    history_id = history_instance.history_id
+    raw = fetch(reading.sql, (history_id,))
+    previous, row = raw[0][0], reading.reader.convert_row(raw[0][1:])
+    resolver = OrganisationResolver()
+    known = _organisation_in_memory(instance) if instance is not None else None
+    if known is not None:
+        resolver.remember_path(*known)
+    organisation_id, path = resolver.resolve(
+        tracked, {name: getattr(history_instance, name, None) for name in tracked.columns}
+    )
+    key, kid = _key(), current_key_id()
+    columns = column_set(tracked)
+    object_id = str(getattr(history_instance, tracked.pk_attname))
+    reason = row[reading.reason]
+    canonical_entry = {
+        "model": tracked.label,
+        "object_id": object_id,
+        "history_id": row[reading.identity[0]],
+        "prev_history_id": NULL if previous is None else str(previous),
+        "kind": row[reading.identity[1]],
+        "at": row[reading.identity[2]],
+        "user_id": row[reading.user],
+        "organisation_id": NULL if organisation_id is None else str(organisation_id),
+        "organisation_path": path,
+        "reason": "" if reason == NULL else reason,
+    }
+    m2m = _m2m_rows(tracked, [history_id]).get(history_id, []) if tracked.m2m else []
+    text = join_entry_text(
+        [canonical_entry[name] for name in ENTRY_FIELDS],
+        columns.pk,
+        kid,
+        reading.named_values(columns, row),
+        m2m,
+    )
+    ChangeEntry.objects.bulk_create(
+        [
+            ChangeEntry(
+                model=tracked.label,
+                object_id=object_id,
+                history_id=history_id,
+                prev_history_id=previous,
+                kind=history_instance.history_type,
+                at=history_instance.history_date,
+                user_id=history_instance.history_user_id,
+                organisation_id=organisation_id,
+                organisation_path=path,
+                reason=history_instance.history_change_reason or "",
+                columns_id=columns.pk,
+                key_id=kid,
+                digest=_mac(text, key),
+            )
+        ]
+    )
+    schedule_seal()
 
 
 _column_sets: dict[tuple[str, str], HistoryColumns] = {}

@@ -103,7 +103,7 @@ class CanonicalReader:
     def rows(self, where: str = "", params: tuple = ()) -> list[Any]:
         """Every row matching `where` (for small, known sets)."""
         sql = f"SELECT {self.select} FROM {self.table}"  # noqa: S608 — our own table
-        return self._convert(_fetch(sql + (f" WHERE {where}" if where else ""), params))
+        return self._convert(fetch(sql + (f" WHERE {where}" if where else ""), params))
 
     def chunks(
         self, order: str, *, after: int | None = None, where: str = "", params: tuple = ()
@@ -119,13 +119,20 @@ class CanonicalReader:
                 + (f" WHERE {' AND '.join(keyset)}" if keyset else "")
                 + f" ORDER BY {column} LIMIT {CHUNK}"
             )
-            raw = _fetch(sql, params + ((last,) if last is not None else ()))
+            raw = fetch(sql, params + ((last,) if last is not None else ()))
             if not raw:
                 return
             last = raw[-1][0]
             yield self._convert(raw, keep_first=True)
             if len(raw) < CHUNK:
                 return
+
+    def convert_row(self, raw) -> list:
+        """One row of raw values (as SELECTed with `select`) as canonical text."""
+        row = list(raw)
+        for n, function in self.convert:
+            row[n] = function(row[n])
+        return row
 
     def _convert(self, raw: list, keep_first: bool = False) -> list:
         offset = 1 if keep_first else 0
@@ -157,7 +164,7 @@ def _raw_cursor():
         yield cursor
 
 
-def _fetch(sql: str, params: tuple) -> list:
+def fetch(sql: str, params: tuple) -> list:
     with _raw_cursor() as cursor:
         if connection.vendor == "sqlite":
             sql = sql.replace("%s", "?")

@@ -1,105 +1,63 @@
 """Linking unsealed entries and access-log rows into their chains, one sealer at a time.
 
-Writers seal after their commit, off the domain transaction and its row locks, only the chain
-they wrote to and only the rows they wrote, which are in memory (no re-read): lock the head,
-update those rows (still unsealed), move the head. That seal does not queue: it takes the head
-with SKIP LOCKED on PostgreSQL, and when another sealer holds it, the process remembers it is
-behind and its next seal is a full pass over every unsealed row; the daily checkpoint and
-`verify_audit` also seal everything first. A full pass that finds fewer rows than a chunk stops
-without a second, empty one.
+Writers never seal: an entry or access-log row is written unsealed in the writer's transaction
+(with its own digest, which verification checks whether sealed or not), and after the commit the
+writer only asks for a seal, which the worker runs (`audits.tasks.seal_chains`). The request path
+thus pays no lock, no UPDATE and no second transaction for the chain (a save with the chain cost
+3-4x one with history alone when each writer sealed its own rows after its commit).
+
+A process asks at most once per `AUDIT_SEAL_DELAY` seconds: the task runs no earlier than that,
+so it seals every row committed before it starts, and a row committed later asks again. With a
+backend that cannot defer (the immediate one, in tests and shells) the seal runs at once.
+`verify_audit`, the daily checkpoint and the checkpoint command seal everything first too, so a
+worker that is down leaves rows waiting, reported as such, never lost. A full pass that finds
+fewer rows than a chunk stops without a second, empty one.
 """
 
+import datetime
 import logging
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import AccessLog, ChainHead, ChangeEntry
 from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac, keyring
 
 CHAIN_MODELS: dict[str, Any] = {CHAIN_CHANGES: ChangeEntry, CHAIN_ACCESS: AccessLog}
 
-
-# Chains this process could not seal (head busy): its next seal of that chain is a full pass.
-_behind: set[str] = set()
-OWN_ROWS_LIMIT = 1000
+# Chain → monotonic time before which a seal this process asked for has not started yet.
+_asked_until: dict[str, float] = {}
 
 
-class _AlreadySealed(Exception):
-    """Some of the writer's rows were sealed meanwhile by a full pass: do a full pass too."""
+def request_seal(name: str) -> None:
+    """Have chain `name` sealed soon, by the worker (at once where tasks cannot be deferred)."""
+    from ..tasks import seal_chains  # the task module imports this one
 
-
-def seal_rows(name: str, rows: list) -> int:
-    """Link `rows` (just committed by this process, in memory) into chain `name`."""
-    if name in _behind or not rows or len(rows) > OWN_ROWS_LIMIT or any(r.pk is None for r in rows):
-        sealed = seal_pending(chains=(name,), wait=False)
-        if sealed >= 0:
-            _behind.discard(name)
-        else:
-            _behind.add(name)
-        return max(sealed, 0)
-    model = CHAIN_MODELS[name]
-    ring, current = keyring(), _key()
+    now = time.monotonic()
+    if _asked_until.get(name, 0.0) > now:
+        return  # a seal queued by this process has not started: it will take these rows too
+    backend = seal_chains.get_backend()
     try:
-        with transaction.atomic():
-            head = _head(name, wait=False)
-            if head is None:
-                _behind.add(name)
-                return 0
-            seq, digest, links = head.seq, head.digest, {}
-            for row in sorted(rows, key=lambda r: r.pk):
-                seq += 1
-                digest = chain_link(digest, seq, row.digest, ring.get(row.key_id, current))
-                links[row.pk] = (seq, digest)
-            if _link(model, links) != len(links):
-                raise _AlreadySealed
-            head.seq, head.digest = seq, digest
-            head.save(update_fields=["seq", "digest"])
-    except _AlreadySealed:
-        return max(seal_pending(chains=(name,), wait=False), 0)
-    return len(links)
+        if backend.supports_defer:
+            delay = float(getattr(settings, "AUDIT_SEAL_DELAY", 1.0))
+            run_after = timezone.now() + datetime.timedelta(seconds=delay)
+            seal_chains.using(run_after=run_after).enqueue(name)
+            _asked_until[name] = now + delay
+        else:
+            seal_chains.enqueue(name)
+    except Exception:  # noqa: BLE001 — the rows stay unsealed until the next seal or verify_audit
+        _asked_until.pop(name, None)
+        logging.getLogger(__name__).exception("could not queue the audit seal; will retry")
 
 
-def _link(model, links: dict[int, tuple[int, str]]) -> int:
-    """Set each still-unsealed row's sequence number and digest in one UPDATE … FROM (VALUES …)
-    statement; returns how many rows it set. (The ORM's CASE WHEN per row cost ~4 ms of Python
-    per row: 2 s for a bulk approval's 500 rows.) VALUES columns are column1… on both SQLite
-    (3.33+) and PostgreSQL."""
-    connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    table, column = quote(model._meta.db_table), model._meta.get_field
-    sql = (
-        f"UPDATE {table} SET {quote(column('chain_seq').column)} = v.column2, "  # noqa: S608
-        f"{quote(column('chain_digest').column)} = v.column3 "
-        f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(links))}) AS v "
-        f"WHERE {table}.{quote(model._meta.pk.column)} = v.column1 "
-        f"AND {table}.{quote(column('chain_seq').column)} IS NULL"
-    )
-    params = [value for pk, (seq, digest) in links.items() for value in (pk, seq, digest)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+def schedule_seal(name: str = CHAIN_CHANGES) -> None:
+    """Ask for a seal of chain `name` once this transaction commits (once per transaction and
+    chain).
 
-
-def _seal_after_commit(name: str):
-    rows: list = []
-
-    def seal() -> None:
-        try:
-            seal_rows(name, rows)
-        except Exception:  # noqa: BLE001 — sealing is retried by the next writer or verify_audit
-            _behind.add(name)
-            logging.getLogger(__name__).exception("audit sealing failed; will retry")
-
-    seal.relief_chain = name  # type: ignore[attr-defined]
-    seal.relief_rows = rows  # type: ignore[attr-defined]
-    return seal
-
-
-def schedule_seal(name: str = CHAIN_CHANGES, rows: list | None = None) -> None:
-    """Seal chain `name` once this transaction commits (once per transaction and chain).
-
-    A seal already queued counts only if it was queued inside the current savepoint (its
+    A request already queued counts only if it was queued inside the current savepoint (its
     savepoint ids include the current ones): at the top level that is the whole transaction;
     inside a test's transaction, only this block's work."""
     conn = transaction.get_connection()
@@ -107,11 +65,33 @@ def schedule_seal(name: str = CHAIN_CHANGES, rows: list | None = None) -> None:
     if conn.in_atomic_block:
         for sids, callback, _robust in conn.run_on_commit:
             if getattr(callback, "relief_chain", None) == name and current <= set(sids):
-                callback.relief_rows.extend(rows or [])
                 return
-    seal = _seal_after_commit(name)
-    seal.relief_rows.extend(rows or [])
+
+    def seal() -> None:
+        request_seal(name)
+
+    seal.relief_chain = name  # type: ignore[attr-defined]
     transaction.on_commit(seal)
+
+
+def _link(model, links: list[tuple[int, int, str]]) -> None:
+    """Set the rows' (id, sequence number, chain digest) in UPDATE … FROM (VALUES …) statements
+    of 500 rows (SQLite limits a statement's parameters): the ORM's bulk_update compiles a CASE
+    WHEN per row and field, which cost more than the MACs. VALUES columns are column1… on both
+    SQLite (3.33+) and PostgreSQL."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table, column = quote(model._meta.db_table), model._meta.get_field
+    with connection.cursor() as cursor:
+        for start in range(0, len(links), 500):
+            part = links[start : start + 500]
+            cursor.execute(
+                f"UPDATE {table} SET {quote(column('chain_seq').column)} = v.column2, "  # noqa: S608
+                f"{quote(column('chain_digest').column)} = v.column3 "
+                f"FROM (VALUES {', '.join(['(%s, %s, %s)'] * len(part))}) AS v "
+                f"WHERE {table}.{quote(model._meta.pk.column)} = v.column1",
+                [value for row in part for value in row],
+            )
 
 
 def _head(name: str, *, wait: bool) -> ChainHead | None:
@@ -148,21 +128,21 @@ def seal_pending(
                 if head is None:
                     return -1 if sealed == 0 else sealed
                 # ChangeEntry or AccessLog rows: both carry digest, chain_seq and chain_digest.
-                batch: list[Any] = list(
+                batch = list(
                     model.objects.filter(chain_seq__isnull=True)
                     .order_by("id")
-                    .only("id", "digest", "key_id")[:CHUNK]
+                    .values_list("id", "digest", "key_id")[:CHUNK]
                 )
                 if not batch:
                     break
-                for row in batch:
+                links = []
+                for pk, digest, key_id in batch:
                     head.seq += 1
                     # Linked with the key that signed the row (see verification).
-                    key = ring.get(row.key_id, current)
-                    head.digest = chain_link(head.digest, head.seq, row.digest, key)
-                    row.chain_seq = head.seq
-                    row.chain_digest = head.digest
-                model.objects.bulk_update(batch, ["chain_seq", "chain_digest"], batch_size=500)
+                    key = ring.get(key_id, current)
+                    head.digest = chain_link(head.digest, head.seq, digest, key)
+                    links.append((pk, head.seq, head.digest))
+                _link(model, links)
                 head.save(update_fields=["seq", "digest"])
                 sealed += len(batch)
             if len(batch) < CHUNK or (limit is not None and sealed >= limit):

@@ -269,6 +269,9 @@ FORMAT_MODULE_PATH = ["core.formats"]
 # rotation, the previous keys, comma-separated, so older rows still verify.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 AUDIT_CHAIN_OLD_KEYS = [k for k in os.environ.get("AUDIT_CHAIN_OLD_KEYS", "").split(",") if k]
+# Writers leave their audit rows unsealed and ask the worker to seal them: at most once per this
+# many seconds per process (the seal then takes every row committed meanwhile in one pass).
+AUDIT_SEAL_DELAY = float(os.environ.get("AUDIT_SEAL_DELAY", "1"))
 
 # E-mail (the daily notification digest): SMTP from the environment; the demo prints to the console.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
