@@ -28,7 +28,7 @@ from .digests import (
 )
 from .entries import column_set, record_history_rows
 from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, _mac, current_key_id, keyring
-from .sealing import chain_link, schedule_seal, seal_pending
+from .sealing import chain_link, schedule_seal, seal_pending, unsealed_counts
 from .verification import Problem, history_tables, verify
 
 __all__ = [
@@ -53,5 +53,6 @@ __all__ = [
     "record_history_rows",
     "schedule_seal",
     "seal_pending",
+    "unsealed_counts",
     "verify",
 ]

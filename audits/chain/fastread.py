@@ -11,7 +11,6 @@ own loaders, and anything else through Django's own converters, then `canonical`
 
 import datetime
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -148,25 +147,19 @@ class CanonicalReader:
         return rows
 
 
-@contextmanager
-def _raw_cursor():
+def fetch(sql: str, params: tuple) -> list:
+    """Every row of `sql`, through Django's cursor (so the statement is counted and logged like
+    any other) but with psycopg's C loaders on PostgreSQL: Django's make timestamps in Python;
+    psycopg's give the same aware values (UTC session), and jsonb parsed as JSONField would."""
     with connection.cursor() as wrapper:
-        cursor = wrapper.cursor
         if connection.vendor == "postgresql":
             import psycopg
             from psycopg.pq import Format
 
-            # Django's loaders make timestamps in Python; psycopg's C ones give the same aware
-            # values (UTC session), and jsonb parsed as JSONField would.
             for name in ("timestamptz", "jsonb"):
                 oid = psycopg.postgres.types[name].oid
-                cursor.adapters.register_loader(name, psycopg.adapters.get_loader(oid, Format.TEXT))
-        yield cursor
-
-
-def fetch(sql: str, params: tuple) -> list:
-    with _raw_cursor() as cursor:
-        if connection.vendor == "sqlite":
-            sql = sql.replace("%s", "?")
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+                wrapper.cursor.adapters.register_loader(
+                    name, psycopg.adapters.get_loader(oid, Format.TEXT)
+                )
+        wrapper.execute(sql, params)
+        return wrapper.fetchall()

@@ -104,6 +104,14 @@ def _head(name: str, *, wait: bool) -> ChainHead | None:
     return head
 
 
+def unsealed_counts() -> dict[str, int]:
+    """Chain name → rows written but not linked yet (the worker's next seal takes them)."""
+    return {
+        name: model.objects.filter(chain_seq__isnull=True).count()
+        for name, model in CHAIN_MODELS.items()
+    }
+
+
 def chain_link(previous: str, seq: int, digest: str, key: bytes | None = None) -> str:
     return _mac(f"{previous}{SEP}{seq}{SEP}{digest}", key)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audits.chain import position, seal_pending, verify
+from audits.chain import position, seal_pending, unsealed_counts, verify
 from audits.checkpoints import CheckpointUnreadable, checkpoint_problems, loads
 
 
@@ -71,6 +71,12 @@ class Command(BaseCommand):
             sealed = seal_pending()
             if sealed:
                 self.stdout.write(f"sealed {sealed} pending rows")
+        else:
+            # Written but not yet linked by the worker: checked against their own digests
+            # below, chained by the next seal; waiting is not tampering.
+            for name, waiting in unsealed_counts().items():
+                if waiting:
+                    self.stdout.write(f"{waiting} {name} entries waiting to be sealed")
         since, problems = (None, []) if full else position.stored()
         reached = position.snapshot()
         if since is None:
