@@ -8,9 +8,11 @@ row (and that row must not be a deletion). Compared set-wise, a chunk of rows at
 
 from collections.abc import Iterator
 
+from django.db import connection
 from django.db.models import Max
 
 from ..registry import Tracked
+from .fastread import fetch
 from .keys import CHUNK
 from .rows import Problem, chunks
 
@@ -21,6 +23,30 @@ def _compared_columns(tracked: Tracked) -> tuple[str, ...]:
     if tracked.pk_attname not in columns:
         columns.append(tracked.pk_attname)
     return tuple(columns)
+
+
+def drifted(tracked: Tracked) -> list:
+    """Primary keys of live rows that differ from their latest history row (or have none, or
+    whose latest is a deletion), found by the database in one statement: comparing a million
+    rows in Python cost more than verifying their history. Null-safe equality of the same
+    column types on both sides; `drift_problems(only=…)` then words each one."""
+    quote = connection.ops.quote_name
+    live = quote(tracked.model._meta.db_table)
+    history = quote(tracked.history_model._meta.db_table)
+    pk = quote(tracked.model._meta.pk.column)
+    same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
+    fields = {f.attname: f for f in tracked.model._meta.concrete_fields}
+    compared = " AND ".join(
+        f"l.{quote(fields[c].column)} {same} h.{quote(fields[c].column)}"
+        for c in _compared_columns(tracked)
+    )
+    rows = fetch(
+        f"SELECT l.{pk} FROM {live} l LEFT JOIN {history} h ON h.history_id = "  # noqa: S608
+        f"(SELECT MAX(p.history_id) FROM {history} p WHERE p.{pk} = l.{pk}) "
+        f"WHERE h.history_id IS NULL OR h.history_type = '-' OR NOT ({compared})",
+        (),
+    )
+    return [row[0] for row in rows]
 
 
 def drift_problems(tracked: Tracked, only: list | None = None) -> Iterator[Problem]:

@@ -1,18 +1,20 @@
 """Recomputing everything: row digests, entries against history rows, both chains, and drift
 of the live rows from their history."""
 
-import hmac
 from collections.abc import Callable, Iterator
 from operator import itemgetter
 
+from django.db import connection
 from django.db.models import Min, Q
 
 from ..models import AccessLog, ChainHead, ChangeEntry, HistoryColumns
 from ..registry import Tracked, tracked_models
 from .digests import ACCESS_FIELDS, ENTRY_FIELDS, join_entry_text
-from .drift import drift_problems
+from .drift import drift_problems, drifted
 from .entries import _m2m_rows
 from .fastread import NULL, CanonicalReader
+from .fastverify import FastHistory, verified_chain_prefix
+from .fastverify import hmac_digest as _hmac_digest
 from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, current_key_id, keyring
 from .position import Position
 from .rows import Problem
@@ -43,10 +45,24 @@ class _Keys:
             else:
 
                 def mac(text: str, key: bytes = key) -> str:
-                    return hmac.digest(key, text.encode(), "sha256").hex()
+                    return _hmac_digest(key, text.encode(), "sha256").hex()
 
                 self.macs[kid] = mac
         return self.macs[kid]
+
+    def failing(self, rows: list[tuple]) -> list[int]:
+        """The ids of rows (id, digest, key id, text) whose digest is not the MAC of their text
+        (or whose key is not configured): the hot loop of a full verification, kept to one
+        C call per row."""
+        failed = []
+        ring, current = self.ring, self.current
+        last_kid, key = None, None
+        for ident, digest, kid, text in rows:
+            if kid != last_kid:
+                last_kid, key = kid, (ring.get(kid) if kid else current)
+            if key is None or _hmac_digest(key, text.encode(), "sha256").hex() != digest:
+                failed.append(ident)
+        return failed
 
     def mismatch(self, what: str, ident: str, kid: str) -> Iterator[Problem]:
         if kid not in self.reported:
@@ -64,15 +80,22 @@ def _flat(chunks: Iterator[list]) -> Iterator[tuple]:
         yield from chunk
 
 
-def _merge(tracked: Tracked, after: int | None) -> Iterator[tuple[tuple | None, tuple | None]]:
-    """Pairs (history row, entry) in history_id order after `after`; either may be missing.
-    Both are tuples of canonical text with the raw history_id first."""
-    rows = _flat(_row_reader(tracked).chunks("history_id", after=after))
-    entries = _flat(
-        _entry_reader().chunks(
-            "history_id", after=after, where=f"{_quote('model')} = %s", params=(tracked.label,)
+def _merge(
+    tracked: Tracked, after: int | None, ids: list[int] | None = None
+) -> Iterator[tuple[tuple | None, tuple | None]]:
+    """Pairs (history row, entry) in history_id order after `after` (or of the history ids
+    `ids`, sorted); either may be missing. Both are tuples of canonical text with the raw
+    history_id first."""
+    if ids is not None:
+        rows = _flat(_by_ids(_row_reader(tracked), ids))
+        entries = _flat(_by_ids(_entry_reader(), ids, f"{_quote('model')} = %s", (tracked.label,)))
+    else:
+        rows = _flat(_row_reader(tracked).chunks("history_id", after=after))
+        entries = _flat(
+            _entry_reader().chunks(
+                "history_id", after=after, where=f"{_quote('model')} = %s", params=(tracked.label,)
+            )
         )
-    )
     row, entry = next(rows, None), next(entries, None)
     while row is not None or entry is not None:
         if entry is None or (row is not None and row[0] < entry[0]):
@@ -84,6 +107,20 @@ def _merge(tracked: Tracked, after: int | None) -> Iterator[tuple[tuple | None, 
         else:
             yield row, entry
             row, entry = next(rows, None), next(entries, None)
+
+
+def _by_ids(
+    reader: CanonicalReader, ids: list[int], where: str = "", params: tuple = ()
+) -> Iterator[list]:
+    """The rows of `reader` with history ids `ids` (sorted), in history_id order."""
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        condition = f"{_quote('history_id')} IN ({', '.join(['%s'] * len(part))})"
+        yield from reader.chunks(
+            "history_id",
+            where=f"{where} AND {condition}" if where else condition,
+            params=params + tuple(part),
+        )
 
 
 def _quote(name: str) -> str:
@@ -175,9 +212,26 @@ class _RowCheck:
 
 
 def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Iterator[Problem]:
+    """On SQLite, the joined SQL text first (`fastverify`): only the rows it cannot vouch for
+    are read and checked one by one here; elsewhere every row is."""
     check = _RowCheck(tracked, keys)
+    if not FastHistory.eligible(tracked):
+        yield from _checked(tracked, check, _merge(tracked, after))
+        return
+    fast = FastHistory(tracked)
+    suspects = fast.others(after)
+    for columns_id in fast.layouts:
+        for chunk in fast.rows(columns_id, after):
+            suspects += keys.failing(chunk)
+    if suspects:
+        yield from _checked(tracked, check, _merge(tracked, after, sorted(suspects)))
+
+
+def _checked(
+    tracked: Tracked, check: "_RowCheck", pairs: Iterator[tuple[tuple | None, tuple | None]]
+) -> Iterator[Problem]:
     pending: list[tuple[tuple, tuple]] = []
-    for row, entry in _merge(tracked, after):
+    for row, entry in pairs:
         if entry is None:
             assert row is not None  # _merge never yields two Nones
             yield Problem(
@@ -249,6 +303,8 @@ def _chain_problems(
     def describe(r: tuple) -> str:
         return f"{r[5]} history_id={r[6]}" if model is ChangeEntry else f"{label} id={r[1]}"
 
+    if connection.vendor == "sqlite":
+        start = verified_chain_prefix(model, keys, start)
     reader = CanonicalReader(model, ("id", *columns))
     previous, expected = start[1], start[0] + 1
     for chunk in reader.chunks(
@@ -357,7 +413,9 @@ def verify(*, seal: bool = True, since: Position | None = None) -> Iterator[Prob
     changed = _changed_records(since) if since is not None else None
     for label, tracked in sorted(tracked_models().items()):
         if changed is None:
-            yield from drift_problems(tracked)
+            suspects = drifted(tracked)
+            if suspects:
+                yield from drift_problems(tracked, only=suspects)
         elif label in changed:
             yield from drift_problems(tracked, only=changed[label])
 
