@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from audits.chain import sealing
 from audits.models import AccessLog, ChangeEntry
 from cases.models import Person
 from cases.services import save_person
@@ -22,12 +23,22 @@ SEAL_TASK = "audits.tasks.seal_chains"
 
 @pytest.fixture
 def worker_queue(settings):
+    """Tasks go to the database queue a `db_worker` reads, as in production; no delay, so the
+    test's worker run finds the seal due; this process has asked for no seal yet."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.AUDIT_SEAL_DELAY = 0
+    sealing._asked_until.clear()
+    yield
+    sealing._asked_until.clear()
 
 
 def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    """What a `db_worker` does with each due seal (its own command closes the connection after
+    a task, which would end the test's transaction on PostgreSQL)."""
+    for result in DBTaskResult.objects.ready().filter(task_path=SEAL_TASK):
+        result.claim("test-worker")
+        args = result.args_kwargs
+        result.set_successful(result.task.call(*args["args"], **args["kwargs"]))
 
 
 def test_a_save_queues_one_seal_and_the_worker_links_its_entries(

@@ -7,7 +7,6 @@ and are not counted.
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
@@ -16,6 +15,7 @@ from audits.models import ChangeEntry
 from payments import services
 from payments.models import PaymentStatus
 from tests.audit_helpers import assert_audit_intact
+from tests.audits.test_worker_sealing import run_worker, worker_queue  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 MAX_STATEMENTS = 10
@@ -29,21 +29,14 @@ def statements(context) -> list[str]:
     ]
 
 
-@pytest.fixture
-def worker_queue(settings):
-    """Tasks go to the database queue a `db_worker` reads, as in production; no delay, so the
-    test's worker run finds the seal due."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    settings.AUDIT_SEAL_DELAY = 0
-
-
+@pytest.mark.usefixtures("worker_queue")
 def test_an_approval_with_its_history_index_takes_at_most_ten_statements_and_the_worker_seals(
-    walk, finance, worker_queue, django_capture_on_commit_callbacks
+    walk, finance, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         walk("approved")  # warm the per-process caches, as a running server has them
         payment = walk("submitted")
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker()
     with (
         CaptureQueriesContext(connection) as context,
         django_capture_on_commit_callbacks(execute=True),
@@ -60,7 +53,7 @@ def test_an_approval_with_its_history_index_takes_at_most_ten_statements_and_the
         task_path="audits.tasks.seal_chains", status="READY"
     ).exists()  # ...but queued for the worker
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_worker()
     entry.refresh_from_db()
     assert entry.chain_seq is not None
     assert_audit_intact()
