@@ -14,14 +14,7 @@ Models with m2m history or columns the SQL cannot put in canonical form (JSON) u
 row-by-row path throughout.
 """
 
-from collections.abc import Iterator
-
 from django.db import connection
-
-try:  # OpenSSL's one-shot HMAC without `hmac.digest`'s Python frame: called once per row
-    from _hashlib import hmac_digest
-except ImportError:  # pragma: no cover — a Python built without OpenSSL's hashlib
-    from hmac import digest as hmac_digest
 
 from ..models import ChangeEntry, HistoryColumns
 from ..registry import Tracked
@@ -104,50 +97,45 @@ class FastHistory:
     def eligible(tracked: Tracked) -> bool:
         return connection.vendor == "sqlite" and not tracked.m2m
 
-    def rows(self, columns_id: str, after: int | None) -> Iterator[list[tuple]]:
-        """(history_id, digest, key_id, text) in history_id order, for entries of one column
-        set: the text is `digests.join_entry_text` of the entry and its row."""
-        text = self.layouts[columns_id]
+    def suspects(self, keys, after: int | None) -> list[int]:
+        """History ids after `after` that this path cannot vouch for, for the row-by-row path:
+        rows whose text does not give their entry's digest, rows without an entry or with a
+        column set it cannot render, and entries without a row."""
+        cases = " ".join(f"WHEN {int(pk)} THEN {text}" for pk, text in self.layouts.items())
+        text = f"CASE e.columns_id {cases} END" if cases else "NULL"
+        suspects: list[int] = []
+        entries_seen = 0
         last = after
         while True:
-            keyset = "AND h.history_id > %s " if last is not None else ""
-            sql = (
+            chunk = fetch(
                 f"SELECT h.history_id, e.digest, e.key_id, {text} "
-                f"FROM {self.table} h JOIN {self.entries} e "
+                f"FROM {self.table} h LEFT JOIN {self.entries} e "
                 f"ON e.model = %s AND e.history_id = h.history_id "
-                f"WHERE e.columns_id = %s {keyset}"
-                f"ORDER BY h.history_id LIMIT {CHUNK}"
+                + ("WHERE h.history_id > %s " if last is not None else "")
+                + f"ORDER BY h.history_id LIMIT {CHUNK}",
+                (self.tracked.label,) + ((last,) if last is not None else ()),
             )
-            params: tuple = (self.tracked.label, int(columns_id))
-            chunk = fetch(sql, params + ((last,) if last is not None else ()))
-            if not chunk:
-                return
-            yield chunk
+            suspects += keys.failing(chunk)
+            entries_seen += len(chunk) - sum(1 for row in chunk if row[1] is None)
             if len(chunk) < CHUNK:
-                return
+                break
             last = chunk[-1][0]
-
-    def others(self, after: int | None) -> list[int]:
-        """History ids this path does not read: rows without an entry, entries without a row,
-        and entries whose column set it cannot render (for the row-by-row path)."""
-        known = ", ".join(str(int(c)) for c in self.layouts) or "NULL"
-        since = "AND {0}.history_id > %s " if after is not None else ""
-        params: tuple = (after,) if after is not None else ()
-        label = (self.tracked.label,)
-        orphans = fetch(
-            f"SELECT h.history_id FROM {self.table} h WHERE NOT EXISTS (SELECT 1 FROM "
-            f"{self.entries} e WHERE e.model = %s AND e.history_id = h.history_id) "
-            + since.format("h"),
-            label + params,
-        )
-        others = fetch(
-            f"SELECT e.history_id FROM {self.entries} e WHERE e.model = %s "
-            + since.format("e")
-            + f"AND (e.columns_id IS NULL OR e.columns_id NOT IN ({known}) OR NOT EXISTS "
-            f"(SELECT 1 FROM {self.table} h WHERE h.history_id = e.history_id))",
-            label + params,
-        )
-        return sorted({r[0] for r in orphans} | {r[0] for r in others})
+        since = "AND e.history_id > %s " if after is not None else ""
+        params: tuple = (self.tracked.label,) + ((after,) if after is not None else ())
+        (entries,) = fetch(
+            f"SELECT COUNT(*) FROM {self.entries} e WHERE e.model = %s {since}", params
+        )[0]
+        if entries != entries_seen:  # some entries have no row: find them
+            suspects += [
+                row[0]
+                for row in fetch(
+                    f"SELECT e.history_id FROM {self.entries} e WHERE e.model = %s {since}"
+                    f"AND NOT EXISTS (SELECT 1 FROM {self.table} h "
+                    f"WHERE h.history_id = e.history_id)",
+                    params,
+                )
+            ]
+        return suspects
 
 
 def verified_chain_prefix(model, keys, start: tuple[int, str]) -> tuple[int, str]:
@@ -167,13 +155,15 @@ def verified_chain_prefix(model, keys, start: tuple[int, str]) -> tuple[int, str
         if not rows or rows[0][0] != seq + 1 or rows[-1][0] != seq + len(rows):
             return seq, previous  # the end, or a gap in this chunk
         link = previous
-        ring, current = keys.ring, keys.current
-        last_kid, key = None, None
+        last_kid, base = None, None
         for n, chain_digest, kid, digest in rows:
             if kid != last_kid:
-                last_kid, key = kid, (ring.get(kid) if kid else current)
-            text = f"{link}\x1f{n}\x1f{digest}"
-            if key is None or hmac_digest(key, text.encode(), "sha256").hex() != chain_digest:
+                last_kid, base = kid, keys.keyed(kid)
+            if base is None:
+                return seq, previous
+            mac = base.copy()
+            mac.update(f"{link}\x1f{n}\x1f{digest}".encode())
+            if mac.hexdigest() != chain_digest:
                 return seq, previous
             link = chain_digest
         seq, previous = rows[-1][0], link

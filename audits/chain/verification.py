@@ -3,6 +3,7 @@ of the live rows from their history."""
 
 from collections.abc import Callable, Iterator
 from operator import itemgetter
+from typing import Any
 
 from django.db import connection
 from django.db.models import Min, Q
@@ -14,8 +15,7 @@ from .drift import drift_problems, drifted
 from .entries import _m2m_rows
 from .fastread import NULL, CanonicalReader
 from .fastverify import FastHistory, verified_chain_prefix
-from .fastverify import hmac_digest as _hmac_digest
-from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, current_key_id, keyring
+from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, current_key_id, keyed, keyring
 from .position import Position
 from .rows import Problem
 from .sealing import seal_pending
@@ -31,6 +31,7 @@ class _Keys:
         self.reported: set[str] = set()
 
         self.macs: dict[str, Callable[[str], str] | None] = {}
+        self.states: dict[str, Any] = {}
 
     def get(self, kid: str) -> bytes | None:
         return self.ring.get(kid) if kid else self.current
@@ -43,24 +44,38 @@ class _Keys:
             if key is None:
                 self.macs[kid] = None
             else:
+                state = keyed(key)
 
-                def mac(text: str, key: bytes = key) -> str:
-                    return _hmac_digest(key, text.encode(), "sha256").hex()
+                def mac(text: str, state=state) -> str:
+                    copy = state.copy()
+                    copy.update(text.encode())
+                    return copy.hexdigest()
 
                 self.macs[kid] = mac
         return self.macs[kid]
 
+    def keyed(self, kid: str):
+        """The keyed HMAC state of key `kid` (None: not configured), to copy per row."""
+        if kid not in self.states:
+            key = self.get(kid)
+            self.states[kid] = None if key is None else keyed(key)
+        return self.states[kid]
+
     def failing(self, rows: list[tuple]) -> list[int]:
         """The ids of rows (id, digest, key id, text) whose digest is not the MAC of their text
-        (or whose key is not configured): the hot loop of a full verification, kept to one
-        C call per row."""
+        (or whose key is not configured, or that have no text): the hot loop of a full
+        verification, kept to a few C calls per row."""
         failed = []
-        ring, current = self.ring, self.current
-        last_kid, key = None, None
+        last_kid, base = None, None
         for ident, digest, kid, text in rows:
-            if kid != last_kid:
-                last_kid, key = kid, (ring.get(kid) if kid else current)
-            if key is None or _hmac_digest(key, text.encode(), "sha256").hex() != digest:
+            if kid != last_kid or base is None:
+                last_kid, base = kid, self.keyed(kid)
+            if base is None or text is None:
+                failed.append(ident)
+                continue
+            mac = base.copy()
+            mac.update(text.encode())
+            if mac.hexdigest() != digest:
                 failed.append(ident)
         return failed
 
@@ -218,11 +233,7 @@ def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Itera
     if not FastHistory.eligible(tracked):
         yield from _checked(tracked, check, _merge(tracked, after))
         return
-    fast = FastHistory(tracked)
-    suspects = fast.others(after)
-    for columns_id in fast.layouts:
-        for chunk in fast.rows(columns_id, after):
-            suspects += keys.failing(chunk)
+    suspects = FastHistory(tracked).suspects(keys, after)
     if suspects:
         yield from _checked(tracked, check, _merge(tracked, after, sorted(suspects)))
 
