@@ -121,6 +121,42 @@ class _SingleRow:
         return [f"{name}={row[at[name]]}" for name in columns.names]
 
 
+_ENTRY_COLUMNS = (
+    "model",
+    "object_id",
+    "history_id",
+    "prev_history_id",
+    "kind",
+    "at",
+    "user_id",
+    "organisation_id",
+    "organisation_path",
+    "reason",
+    "columns_id",
+    "key_id",
+    "digest",
+    "chain_digest",
+)
+
+
+def _prep(name: str):
+    field = ChangeEntry._meta.get_field(name)
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+_ENTRY_PREP = [(name, _prep(name)) for name in _ENTRY_COLUMNS]
+
+
+@functools.cache
+def _insert_sql() -> str:
+    """The entry's INSERT, built once: the ORM's bulk_create compiled it again on every save
+    (about a millisecond of Python on the request path)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(ChangeEntry._meta.get_field(n).column) for n in _ENTRY_COLUMNS)
+    marks = ", ".join(["%s"] * len(_ENTRY_COLUMNS))
+    return f"INSERT INTO {quote(ChangeEntry._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
 @functools.cache
 def _single_row(tracked: Tracked) -> _SingleRow:
     return _SingleRow(tracked)
@@ -167,25 +203,24 @@ def record_history_row(tracked: Tracked, history_instance, instance=None) -> Non
         reading.named_values(columns, row),
         m2m,
     )
-    ChangeEntry.objects.bulk_create(
-        [
-            ChangeEntry(
-                model=tracked.label,
-                object_id=object_id,
-                history_id=history_id,
-                prev_history_id=previous,
-                kind=history_instance.history_type,
-                at=history_instance.history_date,
-                user_id=history_instance.history_user_id,
-                organisation_id=organisation_id,
-                organisation_path=path,
-                reason=history_instance.history_change_reason or "",
-                columns_id=columns.pk,
-                key_id=kid,
-                digest=_mac(text, key),
-            )
-        ]
-    )
+    values = {
+        "model": tracked.label,
+        "object_id": object_id,
+        "history_id": history_id,
+        "prev_history_id": previous,
+        "kind": history_instance.history_type,
+        "at": history_instance.history_date,
+        "user_id": history_instance.history_user_id,
+        "organisation_id": organisation_id,
+        "organisation_path": path,
+        "reason": history_instance.history_change_reason or "",
+        "columns_id": columns.pk,
+        "key_id": kid,
+        "digest": _mac(text, key),
+        "chain_digest": "",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), [prep(values[name]) for name, prep in _ENTRY_PREP])
     schedule_seal()
 
 

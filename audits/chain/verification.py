@@ -229,12 +229,12 @@ class _RowCheck:
 def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Iterator[Problem]:
     """On SQLite, the joined SQL text first (`fastverify`): only the rows it cannot vouch for
     are read and checked one by one here; elsewhere every row is."""
-    check = _RowCheck(tracked, keys)
     if not FastHistory.eligible(tracked):
-        yield from _checked(tracked, check, _merge(tracked, after))
+        yield from _checked(tracked, _RowCheck(tracked, keys), _merge(tracked, after))
         return
     suspects = FastHistory(tracked).suspects(keys, after)
     if suspects:
+        check = _RowCheck(tracked, keys)
         yield from _checked(tracked, check, _merge(tracked, after, sorted(suspects)))
 
 
