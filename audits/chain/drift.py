@@ -33,11 +33,11 @@ def drifted(tracked: Tracked) -> list:
     quote = connection.ops.quote_name
     live = quote(tracked.model._meta.db_table)
     history = quote(tracked.history_model._meta.db_table)
-    pk = quote(tracked.model._meta.pk.column)
+    pk = quote(str(tracked.model._meta.pk.column))
     same = "IS" if connection.vendor == "sqlite" else "IS NOT DISTINCT FROM"
     fields = {f.attname: f for f in tracked.model._meta.concrete_fields}
     compared = " AND ".join(
-        f"l.{quote(fields[c].column)} {same} h.{quote(fields[c].column)}"
+        f"l.{quote(str(fields[c].column))} {same} h.{quote(str(fields[c].column))}"
         for c in _compared_columns(tracked)
     )
     rows = fetch(

@@ -102,8 +102,8 @@ class _SingleRow:
     def __init__(self, tracked: Tracked):
         reader = CanonicalReader(tracked.history_model, tracked.columns)
         quote = connection.ops.quote_name
-        pk_field = tracked.history_model._meta.get_field(tracked.pk_attname)
-        table, pk = reader.table, quote(pk_field.column)
+        fields = {f.attname: f for f in tracked.history_model._meta.concrete_fields}
+        table, pk = reader.table, quote(str(fields[tracked.pk_attname].column))
         self.sql = (
             f"SELECT (SELECT MAX(p.history_id) FROM {table} p "  # noqa: S608 — our own table
             f"WHERE p.{pk} = {table}.{pk} AND p.history_id < {table}.history_id), "
@@ -139,8 +139,11 @@ _ENTRY_COLUMNS = (
 )
 
 
+_ENTRY_FIELDS = {f.attname: f for f in ChangeEntry._meta.concrete_fields}
+
+
 def _prep(name: str):
-    field = ChangeEntry._meta.get_field(name)
+    field = _ENTRY_FIELDS[name]
     return lambda value: field.get_db_prep_save(value, connection)
 
 
@@ -152,7 +155,7 @@ def _insert_sql() -> str:
     """The entry's INSERT, built once: the ORM's bulk_create compiled it again on every save
     (about a millisecond of Python on the request path)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(ChangeEntry._meta.get_field(n).column) for n in _ENTRY_COLUMNS)
+    columns = ", ".join(quote(str(_ENTRY_FIELDS[n].column)) for n in _ENTRY_COLUMNS)
     marks = ", ".join(["%s"] * len(_ENTRY_COLUMNS))
     return f"INSERT INTO {quote(ChangeEntry._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
