@@ -265,26 +265,37 @@ def _checked(
         yield from check.problems(pending)
 
 
-def _new_entries(since: Position | None) -> list[Q]:
-    """Entries a run from `since` has not seen: sealed after it, or not sealed yet. Two filters,
-    queried apart: each has its index (chain_seq's, and the unsealed partial index), while their
-    OR would scan the whole entry table."""
-    if since is None:
-        return [Q()]
-    return [Q(chain_seq__gt=since.change_seq), Q(chain_seq__isnull=True)]
+def _new_entries(since: Position) -> Iterator[tuple[str, str, int, int]]:
+    """(model, object_id, history_id, id) of the entries a run from `since` has not seen:
+    sealed after it, or not sealed yet. Two queries, each walking its own index in order (the
+    chain_seq one, the unsealed partial one); grouping them in SQL let SQLite's planner scan the
+    whole entry table by its model index instead (0.9 s at a million entries)."""
+    columns = ("model", "object_id", "history_id", "id")
+    for new, order in (
+        (Q(chain_seq__gt=since.change_seq), "chain_seq"),
+        (Q(chain_seq__isnull=True), "id"),
+    ):
+        yield from ChangeEntry.objects.filter(new).order_by(order).values_list(*columns).iterator()
 
 
 def _orphan_entries(since: Position | None) -> Iterator[Problem]:
     """Entries naming a model that no longer keeps history (or a forged model label)."""
     known = set(tracked_models())
-    reported = set()
-    for new in _new_entries(since):
-        entries = ChangeEntry.objects.filter(new)
-        for label in entries.order_by().values_list("model", flat=True).distinct():
-            if label not in known and label not in reported:
-                reported.add(label)
-                first = entries.filter(model=label).order_by("id").values_list("pk", flat=True)
-                yield Problem(label, f"entry={first[0]}", "变更索引指向未知的记录类型")
+    first: dict[str, int] = {}
+    if since is None:
+        for label in ChangeEntry.objects.order_by().values_list("model", flat=True).distinct():
+            if label not in known:
+                first[label] = (
+                    ChangeEntry.objects.filter(model=label)
+                    .order_by("id")
+                    .values_list("pk", flat=True)[0]
+                )
+    else:
+        for label, _object_id, _history_id, pk in _new_entries(since):
+            if label not in known and pk < first.get(label, pk + 1):
+                first[label] = pk
+    for label, pk in first.items():
+        yield Problem(label, f"entry={pk}", "变更索引指向未知的记录类型")
 
 
 def _access_problems(keys: _Keys, after: int | None) -> Iterator[Problem]:
@@ -359,17 +370,13 @@ def _history_starts(since: Position | None) -> dict[str, int | None]:
     starts: dict[str, int | None] = {
         label: since.history.get(label) or None for label in tracked_models()
     }
-    late = [
-        row
-        for new in _new_entries(since)
-        for row in ChangeEntry.objects.filter(new)
-        .order_by()
-        .values("model")
-        .annotate(first=Min("history_id"))
-        .values_list("model", "first")
-    ]
-    for label, first in late:
-        if label in starts and starts[label] is not None and first <= starts[label]:
+    late: dict[str, int] = {}
+    for label, _object_id, history_id, _pk in _new_entries(since):
+        if history_id < late.get(label, history_id + 1):
+            late[label] = history_id
+    for label, first in late.items():
+        start = starts.get(label)
+        if start is not None and first <= start:
             starts[label] = first - 1 or None
     return starts
 
@@ -379,13 +386,10 @@ def _changed_records(since: Position) -> dict[str, list[int]]:
     run compares with their history (a full run compares every one)."""
     changed: dict[str, list[int]] = {}
     seen = set()
-    for new in _new_entries(since):
-        for label, object_id in (
-            ChangeEntry.objects.filter(new).order_by().values_list("model", "object_id").distinct()
-        ):
-            if object_id.isdigit() and (label, object_id) not in seen:
-                seen.add((label, object_id))
-                changed.setdefault(label, []).append(int(object_id))
+    for label, object_id, _history_id, _pk in _new_entries(since):
+        if object_id.isdigit() and (label, object_id) not in seen:
+            seen.add((label, object_id))
+            changed.setdefault(label, []).append(int(object_id))
     return changed
 
 
