@@ -1,6 +1,7 @@
 """Form conventions shared by every app."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -30,7 +31,21 @@ class PlainSelect(forms.Select):
             '<option value="{}"{}>{}</option>',
             (
                 (key, mark_safe(" selected") if key in chosen else "", label)
-                for key, label in ((str(v), label) for v, label in self.choices)
+                for key, label in ((str(v), label) for v, label in self._flat_choices())
             ),
         )
         return format_html("<select{}>{}</select>", flatatt(final), options)
+
+    def _flat_choices(self):
+        """The choices; a model field's rows read in one plain query. `ModelChoiceIterator`
+        reads them through `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor:
+        DECLARE, FETCH and CLOSE, three round trips for a few hundred rows."""
+        choices = self.choices
+        if not isinstance(choices, ModelChoiceIterator):
+            yield from choices
+            return
+        field = choices.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        for obj in choices.queryset:
+            yield (field.prepare_value(obj), field.label_from_instance(obj))
