@@ -132,12 +132,13 @@ def main() -> None:
     print(
         f"{connection.vendor}: approved {approved - 1} of {COUNT} in {elapsed:.2f} s "
         f"= {(approved - 1) / elapsed:.0f} approvals per second; "
-        f"{statements} statements for one approval (sealing included)"
+        f"{statements} statements for one approval (with its after-commit seal request, made at "
+        f"most once per AUDIT_SEAL_DELAY; the seal itself is the db_worker's)"
     )
 
 
 def _statements_of_one_more(payment, finance) -> int:
-    """SQL statements of one more approval, its after-commit sealing included."""
+    """SQL statements of one more approval, its after-commit seal request included."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
