@@ -37,6 +37,7 @@ from cases.models import (
     VisitKind,
 )
 from cases.selectors import scope_path
+from cases.signals import case_tier_changed
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
@@ -236,6 +237,7 @@ def change_file_tier(
             loss,
         ):
             raise InvalidCaseData(_("困难类别和致困原因没有变化。"), field="hardship_level")
+        old_level = locked.hardship_level
         locked.hardship_level = hardship_level
         locked.causes = causes
         locked.accident_loss = loss
@@ -244,5 +246,6 @@ def change_file_tier(
         locked.tier_basis = figures.as_basis()
         attribute_change(locked, by=by, reason=reason)
         locked.save(update_fields=fields)
+        case_tier_changed.send(Case, case_id=locked.pk, old=old_level, new=hardship_level)
     refresh_caller_copy(case, locked, fields)
     return locked

@@ -31,6 +31,7 @@ from cases.models import (
     Visit,
     VisitKind,
 )
+from cases.signals import case_tier_changed
 from core.history import attribute_change
 
 from .checks import lock_case, require_casework_role, require_in_scope, today
@@ -172,7 +173,7 @@ def approve_review(review: CaseReview, *, by, opinion: str = "") -> CaseReview:
         if review.outcome in (ReviewOutcome.KEEP, ReviewOutcome.REGRADE):
             locked.status = CaseStatus.VERIFIED
             locked.reviewed_for_year = review.year
-            locked.hardship_level = review.decided_level
+            old_level, locked.hardship_level = locked.hardship_level, review.decided_level
             fields += ["reviewed_for_year", "hardship_level"]
         else:
             exit_ = review.outcome == ReviewOutcome.EXIT
@@ -191,4 +192,8 @@ def approve_review(review: CaseReview, *, by, opinion: str = "") -> CaseReview:
             )
         attribute_change(locked, by=by, reason=reason)
         locked.save(update_fields=fields)
+        if "hardship_level" in fields:
+            case_tier_changed.send(
+                Case, case_id=locked.pk, old=old_level, new=locked.hardship_level
+            )
     return review

@@ -3,6 +3,7 @@ from .batches import BatchLine, BatchLineResult, BatchStatus, DisbursementBatch
 from .campaigns import Campaign, CampaignKind, CampaignStandard, CampaignStatus, FundingSource
 from .items import AssistanceItem, AssistanceStandard, StandardBasis
 from .payments import LIVE_STATUSES, Payment, PaymentMethod, PaymentStatus, ReferenceCounter
+from .tallies import MoneyTally, PersonTally
 
 __all__ = [
     "LIVE_STATUSES",
@@ -18,9 +19,11 @@ __all__ = [
     "CampaignStatus",
     "DisbursementBatch",
     "FundingSource",
+    "MoneyTally",
     "Payment",
     "PaymentMethod",
     "PaymentStatus",
+    "PersonTally",
     "ReferenceCounter",
     "StandardBasis",
 ]

@@ -13,3 +13,4 @@ from .payee import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .resubmission import *  # noqa: F403
 from .standards import *  # noqa: F403
+from .tallies import *  # noqa: F403

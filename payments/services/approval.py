@@ -58,6 +58,7 @@ from .common import (
 from .hardship_files import FileState, file_states, raise_unless_current
 from .household_caps import Allowance, household_allowance, raise_if_over_household_cap
 from .payee import take_payee_snapshot
+from .tallies import facts_of, record_moves
 
 
 @dataclass
@@ -354,8 +355,10 @@ def approve_payment(payment: Payment, *, by) -> Payment:
         run_approval_checks(a, ApprovalTotals())
         reason = approval_reason(a)
         needs_second = not a.second and p.amount > campaign.second_approval_threshold
+        before = facts_of(p)
         fields = grant_approval(a)
         save_changed(p, fields, by=by, reason=reason)
+        record_moves([(before, facts_of(p))])
         if needs_second:
             transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)

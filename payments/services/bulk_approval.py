@@ -59,6 +59,7 @@ from .household_caps import (
     lock_household_files,
 )
 from .payee import PAYEE_SOURCES, payee_snapshot_in_sql
+from .tallies import PaymentFacts, facts_of, record_moves
 
 ZERO = Decimal("0.00")
 
@@ -246,6 +247,7 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
         return [ApprovalOutcome(p, exc) for p in asked]
     outcomes: list[ApprovalOutcome] = []
     granted: list[tuple[Payment, list[str], str]] = []
+    moves: list[tuple[PaymentFacts, PaymentFacts]] = []
     now = timezone.now()  # one moment for the whole call, so the UPDATE sets one value
     with transaction.atomic():
         campaigns, locked = _lock(asked)
@@ -265,11 +267,14 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
             needs_second = not a.second and p.amount > a.campaign.second_approval_threshold
             totals.granted(a)
             reason = approval_reason(a)  # before the state moves
+            before = facts_of(p)
             granted.append((p, grant_approval(a, now), reason))
+            moves.append((before, facts_of(p)))
             outcomes.append(ApprovalOutcome(payment, None))
             if needs_second:
                 transaction.on_commit(partial(notices.second_approval_needed, p, by=by))
         _write(granted, by=by, now=now)
+        record_moves(moves)
     changed = {p.pk: fields for p, fields, _reason in granted}
     for outcome in outcomes:
         if outcome.ok:

@@ -66,6 +66,7 @@ from .common import (
     require_payment_scope,
     save_changed,
 )
+from .tallies import facts_of, record_moves
 
 CENT = Decimal("0.01")
 
@@ -229,12 +230,14 @@ def reject_payment(payment: Payment, *, by, reason: str) -> Payment:
             raise InvalidTransition(
                 _("该慰问金当前状态为“%(status)s”，不能驳回。") % {"status": p.get_status_display()}
             )
+        before = facts_of(p)
         p.status = PaymentStatus.REJECTED
         p.rejected_by = by
         p.rejected_at = timezone.now()
         p.rejection_reason = reason
         fields = ["status", "rejected_by", "rejected_at", "rejection_reason"]
         save_changed(p, fields, by=by, reason=reason)
+        record_moves([(before, facts_of(p))])
         transaction.on_commit(lambda: notices.payment_rejected(p, by=by))
     copy_fields(payment, p, fields)
     return payment
@@ -302,12 +305,14 @@ def mark_paid(payment: Payment, *, by, bank_serial: str = "") -> Payment:
                 _("该慰问金当前状态为“%(status)s”，不能登记为已发放。")
                 % {"status": p.get_status_display()}
             )
+        before = facts_of(p)
         p.status = PaymentStatus.PAID
         p.paid_at = timezone.now()
         p.paid_by = by
         p.bank_serial = bank_serial
         fields = ["status", "paid_at", "paid_by", "bank_serial"]
         save_changed(p, fields, by=by, reason=gettext_noop("已发放"))
+        record_moves([(before, facts_of(p))])
         if line is not None:
             line.result = BatchLineResult.PAID
             line.bank_serial = bank_serial
@@ -333,11 +338,13 @@ def mark_failed(payment: Payment, *, by, reason: str) -> Payment:
                 % {"status": p.get_status_display()}
             )
         line = _pending_line(p)
+        before = facts_of(p)
         p.status = PaymentStatus.FAILED
         p.failure_reason = reason[:200]
         p.failed_at = timezone.now()
         fields = ["status", "failure_reason", "failed_at"]
         save_changed(p, fields, by=by, reason=reason)
+        record_moves([(before, facts_of(p))])
         line.result = BatchLineResult.FAILED
         line.failure_reason = reason[:200]
         save_changed(
@@ -364,12 +371,14 @@ def reverse_payment(payment: Payment, *, by, reason: str) -> Payment:
                 _("只有已发放的慰问金可以冲销，当前状态为“%(status)s”。")
                 % {"status": p.get_status_display()}
             )
+        before = facts_of(p)
         p.status = PaymentStatus.REVERSED
         p.reversed_by = by
         p.reversed_at = timezone.now()
         p.reversal_reason = reason
         fields = ["status", "reversed_by", "reversed_at", "reversal_reason"]
         save_changed(p, fields, by=by, reason=reason)
+        record_moves([(before, facts_of(p))])
     copy_fields(payment, p, fields)
     return payment
 

@@ -1,0 +1,91 @@
+"""Pre-aggregated money figures, kept by the payment services in the same transaction.
+
+The statistics page and the year-end return read these instead of scanning a year of payments
+(two hundred thousand rows at a city's scale). A tally row is the sum of every payment's
+contribution (`payments.services.tallies.contributions`) at one key; a payment's move changes
+its rows by the difference between its contribution after and before, under the same locks as
+the move itself, so the tallies are exactly the payments summed one by one at every commit.
+`manage.py rebuild_statistics` recomputes them from the payments (`--check` compares).
+
+Amounts are kept in fen (integers): exact on SQLite as on PostgreSQL, where a running sum of
+decimals would drift through SQLite's floating point.
+"""
+
+from django.db import models
+
+
+class MoneyTally(models.Model):
+    """Paid, reversed and approved-not-paid, in 人次 and fen, per period and coordinates.
+
+    `month` is the local calendar month of the movement (paid at, reversed at); month 0 holds
+    approved-not-paid, which belongs to the payment's `year` and to no month. `tier` and
+    `category` are the case's (its current tier: a tier change moves the case's payments).
+    """
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    campaign = models.ForeignKey("payments.Campaign", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "cases.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=20)
+    tier = models.CharField(max_length=20, blank=True)
+    assistance_item = models.CharField(max_length=20, blank=True)
+    paid_n = models.BigIntegerField(default=0)
+    paid_fen = models.BigIntegerField(default=0)
+    reversed_n = models.BigIntegerField(default=0)
+    reversed_fen = models.BigIntegerField(default=0)
+    pending_n = models.BigIntegerField(default=0)
+    pending_fen = models.BigIntegerField(default=0)
+
+    KEY = ("year", "month", "campaign", "organisation", "category", "tier", "assistance_item")
+    VALUES = ("paid_n", "paid_fen", "reversed_n", "reversed_fen", "pending_n", "pending_fen")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "year",
+                    "month",
+                    "campaign",
+                    "organisation",
+                    "category",
+                    "tier",
+                    "assistance_item",
+                ],
+                name="money_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.campaign_id}/{self.organisation_id}"
+
+
+class PersonTally(models.Model):
+    """How many of a person's payments of a year are paid and kept (not reversed), per campaign
+    and coordinates: coverage counts distinct people (a person paid twice is reached once), which
+    a sum cannot give. `year` is the local year of the payment's `paid_at`."""
+
+    year = models.PositiveSmallIntegerField()
+    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey("payments.Campaign", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "cases.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    category = models.CharField(max_length=20)
+    kept_n = models.BigIntegerField(default=0)
+
+    KEY = ("year", "person", "campaign", "organisation", "category")
+    VALUES = ("kept_n",)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "person", "campaign", "organisation", "category"],
+                name="person_tally_key",
+            )
+        ]
+        indexes = [models.Index(fields=["year", "campaign"], name="person_tally_year_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.person_id}/{self.campaign_id}"
