@@ -5,19 +5,22 @@ was reversed (a reversal in January undoes December's payment in January's figur
 books do). Approved-not-paid counts the payments approved for the year that have not reached
 the bank: approved, second-approved, in a batch, or failed and waiting for a new batch.
 
-Each movement is one `Q` (`movement_q`): the aggregates and the lists behind every figure use
-the same one, so a figure and its list cannot disagree.
+Each movement is one `Q` (`movement_q`), which the lists behind every figure filter by. The
+page's figures are read from the tallies the payment services keep (`payments.MoneyTally`,
+`PersonTally`): the same rule applied one payment at a time as it moves, so a figure and its list
+agree to the fen (tests/figures/test_reconciliation.py, and `manage.py rebuild_statistics
+--check` against the payments).
 """
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 
-from payments.models import Payment, PaymentStatus
+from payments.models import MoneyTally, Payment, PaymentStatus, PersonTally
 from payments.selectors import COMMITTED_UNPAID, payments_visible_to
 
 from ..filters import NO_ITEM, NO_TIER, StatFilter
@@ -128,27 +131,65 @@ class MoneyGroup:
     money: Money
 
 
-def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
-    """One GROUP BY over the period's payments: campaign, kind, source, item, tier and
-    organisation.
+def tallies(user, f: StatFilter, model=MoneyTally) -> QuerySet:
+    """The tally rows (`payments.MoneyTally` or `PersonTally`) of the year in scope, narrowed
+    by the page's filters like `filtered_payments` narrows the payments. A person flag is a
+    list's coordinate only: the tallies do not carry it."""
+    if f.flag:
+        raise ValueError("the tallies are not kept by person flag")
+    qs = narrowed(model.objects.filter(year=f.year), user, f)
+    if f.kind:
+        qs = qs.filter(campaign__kind=f.kind)
+    if f.source:
+        qs = qs.filter(campaign__funding_source=f.source)
+    if f.category:
+        qs = qs.filter(category=f.category)
+    if f.campaign:
+        qs = qs.filter(campaign_id=f.campaign)
+    if model is MoneyTally:
+        if f.item:
+            qs = qs.filter(assistance_item="" if f.item == NO_ITEM else f.item)
+        if f.tier:
+            qs = qs.filter(tier="" if f.tier == NO_TIER else f.tier)
+    return qs
 
-    Every money figure of the page is a roll-up of these groups (see `roll_up`).
-    """
-    any_movement = movement_q("net", f) | movement_q("pending", f)
+
+_SUMS = {name: Sum(name) for name in MoneyTally.VALUES}
+
+
+def _from_fen(value) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(ZERO)
+
+
+def _tallied(row: Mapping[str, Any]) -> Money:
+    return Money(
+        paid_n=row["paid_n"] or 0,
+        paid=_from_fen(row["paid_fen"]),
+        reversed_n=row["reversed_n"] or 0,
+        reversed=_from_fen(row["reversed_fen"]),
+        pending_n=row["pending_n"] or 0,
+        pending=_from_fen(row["pending_fen"]),
+    )
+
+
+def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
+    """The year's money by campaign, kind, source, item, tier and organisation: one GROUP BY
+    over the tallies (a few thousand rows a year, where the payments are a few hundred
+    thousand). Every money figure of the page is a roll-up of these groups (see `roll_up`)."""
     rows = (
-        filtered_payments(user, f)
-        .filter(any_movement)
+        tallies(user, f)
         .values(
             "campaign_id",
             "campaign__kind",
             "campaign__funding_source",
             "assistance_item",
+            "tier",
             "organisation_id",
         )
-        .annotate(tier=F("case__hardship_level"), **_annotations(f))
+        .annotate(**_SUMS)
         .order_by()
     )
-    return [
+    groups = [
         MoneyGroup(
             campaign=row["campaign_id"],
             kind=row["campaign__kind"],
@@ -156,10 +197,11 @@ def money_groups(user, f: StatFilter) -> list[MoneyGroup]:
             item=row["assistance_item"] or NO_ITEM,
             tier=row["tier"] or NO_TIER,
             organisation=row["organisation_id"],
-            money=_money(row),
+            money=_tallied(row),
         )
         for row in rows
     ]
+    return [g for g in groups if not g.money.is_empty]
 
 
 def roll_up(groups: list[MoneyGroup], key) -> dict[Hashable, Money]:
@@ -180,37 +222,28 @@ def money_of(qs: QuerySet[Payment], f: StatFilter) -> tuple[Money, int]:
 
 
 def monthly(user, f: StatFilter) -> list[Money]:
-    """Paid and reversed (人次 and yuan) per month of the year: one query of conditional
-    aggregates, twelve months × four figures."""
-    values: dict[str, Aggregate] = {}
-    for month in range(1, 13):
-        period = StatFilter(year=f.year, month=month)
-        for figure in ("paid", "reversed"):
-            q = movement_q(figure, period)
-            values[f"{figure}_n_{month}"] = Count("id", filter=q)
-            values[f"{figure}_{month}"] = Sum("amount", filter=q)
-    row = filtered_payments(user, f).filter(movement_q("net", f)).aggregate(**values)
-    return [
-        Money(
-            paid_n=row[f"paid_n_{m}"],
-            paid=cents(row[f"paid_{m}"]),
-            reversed_n=row[f"reversed_n_{m}"],
-            reversed=cents(row[f"reversed_{m}"]),
-        )
-        for m in range(1, 13)
-    ]
+    """Paid and reversed (人次 and yuan) per month of the year: one GROUP BY over the tallies."""
+    dated = tallies(user, f).filter(month__gte=1).values("month").annotate(**_SUMS).order_by()
+    rows = {row["month"]: _tallied(row) for row in dated}
+    return [replace(rows.get(m, Money()), pending_n=0, pending=ZERO) for m in range(1, 13)]
 
 
 def people_reached(user, f: StatFilter, groups: Mapping[str, tuple[str, str]]) -> dict[str, int]:
     """Distinct flagged people paid (and not reversed) in the period by a campaign of their
-    kind; `groups` maps a name to (the person's flag, the campaign kind)."""
-    paid_and_kept = movement_q("kept", f)
+    kind; `groups` maps a name to (the person's flag, the campaign kind). Read from the
+    per-person tallies of the year (`payments.PersonTally`), joined to the people for the flag
+    as it is today."""
     values = {
         name: Count(
             "person_id",
             distinct=True,
-            filter=paid_and_kept & Q(campaign__kind=kind, **{f"person__{flag}": True}),
+            filter=Q(campaign__kind=kind, **{f"person__{flag}": True}),
         )
         for name, (flag, kind) in groups.items()
     }
-    return filtered_payments(user, f).filter(paid_and_kept).aggregate(**values)
+    kinds = sorted({kind for _flag, kind in groups.values()})
+    return (
+        tallies(user, f, PersonTally)
+        .filter(kept_n__gt=0, campaign__kind__in=kinds)
+        .aggregate(**values)
+    )
