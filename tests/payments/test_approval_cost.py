@@ -1,4 +1,6 @@
 """What one approval costs in SQL statements (issue 13: ≤ 12), and who seals its audit entry.
+Issue 20 adds two: the case's tier and category read after the locks, and the statistics
+tallies' upsert.
 
 The request path writes the entry unsealed and, after its commit, only queues a seal for the
 worker (at most once per `AUDIT_SEAL_DELAY` per process): that queueing is counted, the seal is
@@ -18,7 +20,7 @@ from tests.audit_helpers import assert_audit_intact
 from tests.audits.test_worker_sealing import run_worker, worker_queue  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-MAX_STATEMENTS = 10
+MAX_STATEMENTS = 12  # 10 before the statistics tallies
 
 
 def statements(context) -> list[str]:
@@ -30,7 +32,7 @@ def statements(context) -> list[str]:
 
 
 @pytest.mark.usefixtures("worker_queue")
-def test_an_approval_with_its_history_index_takes_at_most_ten_statements_and_the_worker_seals(
+def test_an_approval_with_its_history_index_and_tallies_takes_at_most_twelve_statements(
     walk, finance, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
