@@ -67,8 +67,19 @@ COVERAGE = {
 
 def coverage(user, f: StatFilter) -> dict[str, Coverage]:
     """Flagged people in scope, and how many of them a campaign of their kind paid this year."""
-    flagged = narrowed(Person.objects.all(), user, f).aggregate(
-        **{name: Count("id", filter=Q(**{flag: True})) for name, (flag, _kind) in COVERAGE.items()}
+    any_flag = Q()
+    for flag, _kind in COVERAGE.values():
+        any_flag |= Q(**{flag: True})
+    # Filtered to the flagged first, so the partial indexes on each flag answer.
+    flagged = (
+        narrowed(Person.objects.filter(any_flag), user, f)
+        .order_by()
+        .aggregate(
+            **{
+                name: Count("id", filter=Q(**{flag: True}))
+                for name, (flag, _kind) in COVERAGE.items()
+            }
+        )
     )
     reached = people_reached(user, f, COVERAGE)
     return {name: Coverage(flagged[name], reached[name]) for name in COVERAGE}

@@ -1,7 +1,7 @@
 """Recompute the statistics' tallies from the payments, or check them against the payments.
 
-    python manage.py rebuild_statistics            # fill (after an upgrade) or repair
-    python manage.py rebuild_statistics --check    # exit 1 naming every differing key
+python manage.py rebuild_statistics            # fill (after an upgrade) or repair
+python manage.py rebuild_statistics --check    # exit 1 naming every differing key
 """
 
 from django.core.management.base import BaseCommand, CommandError
