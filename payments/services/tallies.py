@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Count, F, Sum, Value
@@ -30,9 +31,9 @@ UNPAID_COMMITTED = (
 )
 PAID_ONCE = (PaymentStatus.PAID, PaymentStatus.REVERSED)
 
-MoneyKey = tuple[int, int, int, int, str, str, str]  # MoneyTally.KEY order
-PersonKey = tuple[int, int, int, int, str]  # PersonTally.KEY order
-MoneyValues = tuple[int, int, int, int, int, int]  # MoneyTally.VALUES order
+MoneyKey = tuple[Any, ...]  # MoneyTally.KEY order: year, month, campaign, organisation, …
+PersonKey = tuple[Any, ...]  # PersonTally.KEY order
+MoneyValues = tuple[int, ...]  # MoneyTally.VALUES order
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def contributions(
         year, month = _local_year_month(facts.reversed_at)
         money[key(year, month)][2] += 1
         money[key(year, month)][3] += facts.fen
-    return {k: tuple(v) for k, v in money.items()}, people  # type: ignore[misc]
+    return {k: tuple(v) for k, v in money.items()}, people
 
 
 class Moves:
@@ -126,7 +127,7 @@ class Moves:
     def flush(self) -> None:
         money = {k: v for k, v in self.money.items() if any(v)}
         people = {k: v for k, v in self.people.items() if v}
-        _upsert(MoneyTally, sorted(money.items()))
+        _upsert(MoneyTally, sorted((k, tuple(v)) for k, v in money.items()))
         _upsert(PersonTally, sorted((k, (v,)) for k, v in people.items()))
 
 
@@ -226,11 +227,11 @@ def expected_money(year: int | None = None) -> dict[MoneyKey, MoneyValues]:
             qs = qs.filter(y=year)
         rows = qs.values("y", "m", *coordinates).annotate(n=Count("id"), fen=_FEN)
         for row in rows:
-            k = (row["y"], row["m"], row["campaign_id"], row["organisation_id"])
+            k: MoneyKey = (row["y"], row["m"], row["campaign_id"], row["organisation_id"])
             k += (row["category"], row["tier"] or "", row["item"] or "")
             totals[k][offset] += row["n"]
             totals[k][offset + 1] += row["fen"] or 0
-    return {k: tuple(v) for k, v in totals.items()}  # type: ignore[misc]
+    return {k: tuple(v) for k, v in totals.items()}
 
 
 def _kept(year: int | None = None):
@@ -247,13 +248,13 @@ def _kept(year: int | None = None):
 
 
 def expected_people(year: int) -> dict[PersonKey, int]:
-    return {tuple(row[:5]): row[5] for row in _kept(year)}  # type: ignore[misc]
+    return {tuple(row[:5]): row[5] for row in _kept(year)}
 
 
 def stored_money(year: int | None = None) -> dict[MoneyKey, MoneyValues]:
     qs = MoneyTally.objects.all() if year is None else MoneyTally.objects.filter(year=year)
     rows = qs.values_list(*_attnames(MoneyTally))
-    return {tuple(r[:7]): tuple(r[7:]) for r in rows if any(r[7:])}  # type: ignore[misc]
+    return {tuple(r[:7]): tuple(r[7:]) for r in rows if any(r[7:])}
 
 
 def stored_people(year: int) -> dict[PersonKey, int]:
@@ -284,11 +285,12 @@ def tally_years() -> list[int]:
 def differences(year: int) -> list[str]:
     """The keys where the stored tallies of `year` differ from the payments, named."""
     found = []
-    for name, want, have in (
-        ("money", expected_money(year), stored_money(year)),
-        ("people", expected_people(year), stored_people(year)),
-    ):
-        want = {k: v for k, v in want.items() if v and (not isinstance(v, tuple) or any(v))}
+    pairs: list[tuple[str, dict[Any, Any], dict[Any, Any]]] = [
+        ("money", dict(expected_money(year)), dict(stored_money(year))),
+        ("people", dict(expected_people(year)), dict(stored_people(year))),
+    ]
+    for name, expected, have in pairs:
+        want = {k: v for k, v in expected.items() if v and (not isinstance(v, tuple) or any(v))}
         for k in sorted(set(want) | set(have), key=repr):
             if want.get(k) != have.get(k):
                 found.append(f"{name} {k}: expected {want.get(k)}, stored {have.get(k)}")
