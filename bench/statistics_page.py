@@ -78,9 +78,6 @@ def insert_select(model, set_by_sql: dict, source: str) -> None:
             if set_by_sql[field.column] is not None:
                 columns.append(field.column)
                 values.append(set_by_sql[field.column])
-        elif not field.null and field.get_internal_type() == "JSONField":
-            columns.append(field.column)
-            values.append(_literal(json.dumps(field.get_default())) + "::jsonb")
         elif not field.null:
             columns.append(field.column)
             values.append(_literal(field.get_db_prep_save(field.get_default(), connection)))
