@@ -27,8 +27,8 @@ class Migration(migrations.Migration):
                 ('reversed_fen', models.BigIntegerField(default=0)),
                 ('pending_n', models.BigIntegerField(default=0)),
                 ('pending_fen', models.BigIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='payments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.organisation')),
+                ('campaign', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='payments.campaign')),
+                ('organisation', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.organisation')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('year', 'month', 'campaign', 'organisation', 'category', 'tier', 'assistance_item'), name='money_tally_key')],
@@ -41,9 +41,9 @@ class Migration(migrations.Migration):
                 ('year', models.PositiveSmallIntegerField()),
                 ('category', models.CharField(max_length=20)),
                 ('kept_n', models.BigIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='payments.campaign')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.person')),
+                ('campaign', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='payments.campaign')),
+                ('organisation', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.organisation')),
+                ('person', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.person')),
             ],
             options={
                 'indexes': [models.Index(fields=['year', 'campaign'], name='person_tally_year_campaign')],

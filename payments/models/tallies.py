@@ -24,9 +24,13 @@ class MoneyTally(models.Model):
 
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    campaign = models.ForeignKey("payments.Campaign", on_delete=models.CASCADE, related_name="+")
+    # No database constraints: a tally row is derived from payments that carry them, and the
+    # rebuild inserts a row per kept payment, whose deferred checks took minutes at commit.
+    campaign = models.ForeignKey(
+        "payments.Campaign", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     organisation = models.ForeignKey(
-        "cases.Organisation", on_delete=models.CASCADE, related_name="+"
+        "cases.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     category = models.CharField(max_length=20)
     tier = models.CharField(max_length=20, blank=True)
@@ -67,10 +71,16 @@ class PersonTally(models.Model):
     a sum cannot give. `year` is the local year of the payment's `paid_at`."""
 
     year = models.PositiveSmallIntegerField()
-    person = models.ForeignKey("cases.Person", on_delete=models.CASCADE, related_name="+")
-    campaign = models.ForeignKey("payments.Campaign", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # No database constraints: a tally row is derived from payments that carry them, and the
+    # rebuild inserts a row per kept payment, whose deferred checks took minutes at commit.
+    campaign = models.ForeignKey(
+        "payments.Campaign", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     organisation = models.ForeignKey(
-        "cases.Organisation", on_delete=models.CASCADE, related_name="+"
+        "cases.Organisation", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     category = models.CharField(max_length=20)
     kept_n = models.BigIntegerField(default=0)
