@@ -103,14 +103,17 @@ class Person(ChoiceLabels, models.Model):
                 name="person_name_prefix",
                 opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
             ),
-            # The statistics' coverage counts the few flagged people, not the million.
+            # The statistics' coverage counts the few flagged people, not the million, and
+            # matches the people paid against their ids: both from these indexes alone.
             models.Index(
-                fields=["organisation"],
+                fields=["organisation", "id"],
                 condition=models.Q(is_frontline_medical=True),
                 name="person_frontline",
             ),
             models.Index(
-                fields=["organisation"], condition=models.Q(is_hubei_team=True), name="person_hubei"
+                fields=["organisation", "id"],
+                condition=models.Q(is_hubei_team=True),
+                name="person_hubei",
             ),
         ]
         constraints = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_statistics_indexes'),
+        ('cases', '0010_list_order_indexes'),
         ('payments', '0006_list_order_indexes'),
     ]
 
