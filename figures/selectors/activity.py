@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 
 from cases.models import Person, Visit, VisitKind
@@ -67,20 +67,19 @@ COVERAGE = {
 
 def coverage(user, f: StatFilter) -> dict[str, Coverage]:
     """Flagged people in scope, and how many of them a campaign of their kind paid this year."""
-    any_flag = Q()
-    for flag, _kind in COVERAGE.values():
-        any_flag |= Q(**{flag: True})
-    # Filtered to the flagged first, so the partial indexes on each flag answer.
-    flagged = (
-        narrowed(Person.objects.filter(any_flag), user, f)
+    # One count per flag, united in one statement: each is read from its flag's partial index
+    # alone (an OR of the flags would visit every flagged person's row).
+    counts = [
+        narrowed(Person.objects.filter(**{flag: True}), user, f)
         .order_by()
-        .aggregate(
-            **{
-                name: Count("id", filter=Q(**{flag: True}))
-                for name, (flag, _kind) in COVERAGE.items()
-            }
-        )
-    )
+        .annotate(flag=Value(name))
+        .values("flag")
+        .annotate(n=Count("id"))
+        .values("flag", "n")
+        for name, (flag, _kind) in COVERAGE.items()
+    ]
+    flagged = dict.fromkeys(COVERAGE, 0)
+    flagged.update({row["flag"]: row["n"] for row in counts[0].union(*counts[1:], all=True)})
     reached = people_reached(user, f, COVERAGE)
     return {name: Coverage(flagged[name], reached[name]) for name in COVERAGE}
 
