@@ -81,3 +81,9 @@ class HouseholdCapExceeded(RuleViolation):
 
 class UpperLevelApprovalRequired(RuleViolation):
     code = "upper_level_approval_required"
+
+
+class PaymentsBusy(RuleViolation):
+    """Another transaction holds the payments this step must move; waiting could deadlock."""
+
+    code = "payments_busy"

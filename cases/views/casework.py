@@ -46,6 +46,7 @@ from cases.services import (
 )
 from cases.services.attachments import check_attachment
 from cases.tier_warnings import tier_warning
+from core.errors import RuleViolation
 from core.files import serve_stored_file
 from core.numbers import is_id
 from core.paging import keyset_page
@@ -62,8 +63,11 @@ def _can_read(user) -> bool:
     return user.has_perm("cases.view_case")
 
 
-def _show_violation(form, error: CaseworkViolation) -> None:
-    field = error.field if error.field in form.fields else None
+def _show_violation(form, error: RuleViolation) -> None:
+    """A casework refusal at its field; any other rule (a payments one, through a signal)
+    above the form."""
+    field = getattr(error, "field", None)
+    field = field if field in form.fields else None
     form.add_error(field, error.message)
 
 
@@ -294,7 +298,7 @@ def action_page(request, case, *, form_class, action, title, success, initial=No
         if form.is_valid():
             try:
                 action(case, request.user, form.cleaned_data)
-            except CaseworkViolation as error:
+            except RuleViolation as error:
                 _show_violation(form, error)
             else:
                 messages.success(request, success)

@@ -14,13 +14,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import BigIntegerField, Count, F, Sum, Value
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Round
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 
+from ..exceptions import PaymentsBusy
 from ..models import MoneyTally, Payment, PaymentStatus, PersonTally
 
 UNPAID_COMMITTED = (
@@ -159,10 +161,21 @@ def record_moves(moves: Iterable[tuple[PaymentFacts, PaymentFacts]]) -> None:
 def move_case_tier(case_id: int, old_tier: str, new_tier: str) -> None:
     """A case's tier changed: its payments' figures move from the old tier to the new one.
     Its payments are locked first, so a payment moving at the same time is counted once, under
-    the tier its own transaction reads after this one commits."""
+    the tier its own transaction reads after this one commits. The lock does not wait: a payment
+    held by an approval means the tier change is refused (`PaymentsBusy`), not deadlocked."""
     if old_tier == new_tier:
         return
-    payments = list(Payment.objects.select_for_update().filter(case_id=case_id).order_by("pk"))
+    try:
+        with transaction.atomic():
+            payments = list(
+                Payment.objects.select_for_update(nowait=True)
+                .filter(case_id=case_id)
+                .order_by("pk")
+            )
+    except OperationalError as exc:
+        # An approval holds one of them and will lock this case next (household cap): waiting
+        # here would be a deadlock. Refuse the tier change; the caller's transaction rolls back.
+        raise PaymentsBusy(_("此档案的款项正在审批或发放，请稍后再调整困难类别。")) from exc
     if not payments:
         return
     category = Case.objects.values_list("category", flat=True).get(pk=case_id)

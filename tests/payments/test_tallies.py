@@ -203,3 +203,78 @@ def test_concurrent_approvals_and_payouts_in_one_campaign_keep_the_tallies_right
     assert MoneyTally.objects.get(month__gt=0).paid_n == 6
     assert MoneyTally.objects.get(month=0).pending_n == 0
     assert_tallies_right()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_a_tier_change_while_the_file_s_payment_is_being_approved_is_refused_not_deadlocked(
+    campaigns, officer, finance, finance2, leader
+):
+    """An approval holds the payment, then locks the file for the household cap; a tier change
+    holds the file, then needs the payment for the tallies. Waiting would be a deadlock (one of
+    the two aborted by PostgreSQL with a server error): the tier change is refused at once,
+    with a message, and changes nothing; the approval goes through."""
+    import threading
+
+    from cases.models import Case
+
+    payment = payment_in_state(
+        "submitted", campaign=campaigns[0], officer=officer, finance=finance, leader=leader
+    )
+    case_id = payment.case_id
+    holding = threading.Event()
+    tried = threading.Event()
+
+    def approval_in_progress():
+        with transaction.atomic():
+            Payment.objects.select_for_update().get(pk=payment.pk)
+            holding.set()
+            tried.wait(timeout=5)
+            Case.objects.select_for_update().get(pk=case_id)
+        return "approved"
+
+    def tier_change():
+        holding.wait(timeout=5)
+        try:
+            return change_file_tier(
+                Case.objects.get(pk=case_id), by=officer, hardship_level="deep", reason="复核"
+            )
+        finally:
+            tried.set()
+
+    results = race([approval_in_progress, tier_change])
+    assert results[0] == "approved", results
+    assert isinstance(results[1], RuleViolation), results
+    assert "正在" in str(results[1])
+    assert Case.objects.get(pk=case_id).hardship_level == "relative"
+    assert_tallies_right()
+
+
+@pytest.mark.django_db
+def test_the_tier_page_shows_the_busy_refusal_and_changes_nothing(
+    client, campaigns, officer, finance, leader, monkeypatch
+):
+    """The refusal comes from payments through a signal; the case's page shows it on the form."""
+    from django.urls import reverse
+
+    from payments.exceptions import PaymentsBusy
+    from payments.services import tallies
+
+    payment = payment_in_state(
+        "submitted", campaign=campaigns[0], officer=officer, finance=finance, leader=leader
+    )
+
+    def busy(*args, **kwargs):
+        raise PaymentsBusy("此档案的款项正在审批或发放，请稍后再调整困难类别。")
+
+    monkeypatch.setattr(tallies, "move_case_tier", busy)
+    client.force_login(officer)
+    response = client.post(
+        reverse("cases:file_tier", args=[payment.case_id]),
+        {"hardship_level": "deep", "reason": "复核"},
+    )
+    assert response.status_code == 400
+    assert "正在审批或发放" in response.content.decode()
+    payment.case.refresh_from_db()
+    assert payment.case.hardship_level == "relative"
