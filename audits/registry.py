@@ -171,6 +171,19 @@ class OrganisationResolver:
         """A path the caller already holds (read in the writer's own transaction)."""
         self._paths[organisation_id] = path
 
+    def prefetch_paths(self, rows: list[dict]) -> None:
+        """The paths of the organisations the rows name directly, in one query: a bulk write of
+        payments over twenty unions otherwise reads twenty paths one by one."""
+        wanted = {
+            row["organisation_id"] for row in rows if row.get("organisation_id") is not None
+        } - self._paths.keys()
+        if not wanted:
+            return
+        organisation = apps.get_model("cases", "Organisation")
+        self._paths.update(
+            organisation.objects.filter(pk__in=wanted).values_list("pk", "path").order_by()
+        )
+
     def path_of(self, organisation_id) -> str:
         if organisation_id is None:
             return ""

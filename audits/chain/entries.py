@@ -67,6 +67,7 @@ def record_history_rows(tracked: Tracked, history_ids: list) -> None:
         .values_list(pk, "last")
     )
     resolver = OrganisationResolver()
+    resolver.prefetch_paths(rows)
     key, kid = _key(), current_key_id()
     columns = column_set(tracked)
     entries = []
