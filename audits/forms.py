@@ -35,16 +35,21 @@ def model_choices():
     return [("", _("全部类型")), *choices]
 
 
-class ChangeLogFilterForm(forms.Form):
-    model = forms.ChoiceField(label=_("记录类型"), required=False)
-    object_id = forms.CharField(label=_("记录编号"), required=False, max_length=50)
-    user = forms.CharField(
-        label=_("操作人"),
+def _person_field(label) -> forms.CharField:
+    """The operator filter of both logs: a name, part of one, or a username."""
+    return forms.CharField(
+        label=label,
         required=False,
         max_length=150,
         help_text=_("姓名或其中几个字，也可填用户名。"),
         widget=forms.TextInput(attrs={"placeholder": _("姓名或用户名")}),
     )
+
+
+class ChangeLogFilterForm(forms.Form):
+    model = forms.ChoiceField(label=_("记录类型"), required=False)
+    object_id = forms.CharField(label=_("记录编号"), required=False, max_length=50)
+    user = _person_field(_("操作人"))
     organisation = forms.ModelChoiceField(
         label=_("组织"), required=False, queryset=None, empty_label=_("全部组织")
     )
@@ -93,13 +98,7 @@ class ChangeLogFilterForm(forms.Form):
 
 class AccessLogFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("动作"), required=False)
-    user = forms.CharField(
-        label=_("用户"),
-        required=False,
-        max_length=150,
-        help_text=_("姓名或其中几个字，也可填用户名。"),
-        widget=forms.TextInput(attrs={"placeholder": _("姓名或用户名")}),
-    )
+    user = _person_field(_("用户"))
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -122,22 +122,7 @@ class _SingleRow:
         return [f"{name}={row[at[name]]}" for name in columns.names]
 
 
-_ENTRY_COLUMNS = (
-    "model",
-    "object_id",
-    "history_id",
-    "prev_history_id",
-    "kind",
-    "at",
-    "user_id",
-    "organisation_id",
-    "organisation_path",
-    "reason",
-    "columns_id",
-    "key_id",
-    "digest",
-    "chain_digest",
-)
+_ENTRY_COLUMNS = (*ENTRY_FIELDS, "columns_id", "key_id", "digest", "chain_digest")
 
 
 _ENTRY_FIELDS = {f.attname: f for f in ChangeEntry._meta.concrete_fields}
