@@ -20,7 +20,7 @@ from payments.models import CampaignKind
 from . import selectors as s
 from .filters import FIRST_YEAR, StatFilter, parse_filters
 from .permissions import can_view_statistics
-from .returns import build_return, render_return_pdf, render_return_xlsx
+from .returns import build_return, render_return_xlsx, return_pdf
 from .tables import build_statistics, tier_label
 
 PAGE_SIZE = 50
@@ -127,7 +127,7 @@ def return_file(request, fmt: str):
     if fmt == "xlsx":
         content, pages = render_return_xlsx(sheet), None
     else:
-        content, pages = render_return_pdf(sheet)
+        content, pages = return_pdf(sheet)
     log_access(
         user=request.user,
         action=AccessAction.EXPORT,

@@ -10,6 +10,7 @@ from core import fonts
 from .sheet import ReturnSheet
 
 CSS = Path(__file__).resolve().parent.parent / "pdfcss" / "return.css"
+TEMPLATE = "figures/return_pdf.html"
 
 
 def render_return_pdf(sheet: ReturnSheet) -> tuple[bytes, int]:
@@ -19,7 +20,7 @@ def render_return_pdf(sheet: ReturnSheet) -> tuple[bytes, int]:
     from weasyprint.text.fonts import FontConfiguration
 
     with translation.override("zh-hans"):
-        html = render_to_string("figures/return_pdf.html", {"sheet": sheet})
+        html = render_to_string(TEMPLATE, {"sheet": sheet})
     font_config = FontConfiguration()
     css = CSS.read_text(encoding="utf-8").replace("__FONTS__", fonts.font_family_css())
     document = HTML(string=html, base_url=str(CSS.parent)).render(
