@@ -180,3 +180,16 @@ def test_the_organisation_filter_lists_the_scope_and_keeps_the_choice(client, of
     assert f'<option value="{sub.pk}" selected>&lt;b&gt;分会&lt;/b&gt;</option>' in html
     assert f'<option value="{union_a.pk}">' in html
     assert "市教科文卫体" not in html.split('name="organisation"')[1].split("</select>")[0]
+
+
+def test_list_rows_escape_text_link_each_person_and_label_each_cell(client, officer, union_a):
+    sub = OrganisationFactory(parent=union_a, name="<b>分会</b>")
+    person = PersonFactory(name="O'Neil & 李", organisation=sub, is_model_worker=True)
+    client.force_login(officer)
+    body = client.get(URL, {"organisation": sub.pk}).content.decode()
+    row = body.split("<tbody>")[1].split("</tbody>")[0]
+    assert f'<a href="{person.get_absolute_url()}">O&#x27;Neil &amp; 李</a>' in row
+    assert '<td data-label="所在单位">&lt;b&gt;分会&lt;/b&gt;</td>' in row
+    assert f'<td data-label="身份证号" class="mono">{person.masked_id_number}</td>' in row
+    assert '<td data-label="标记"><span class="badge badge-ok">劳模</span> </td>' in row
+    assert "<b>" not in row
