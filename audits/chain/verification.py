@@ -14,7 +14,7 @@ from .digests import ACCESS_FIELDS, ENTRY_FIELDS, join_entry_text
 from .drift import drift_problems, drifted
 from .entries import _m2m_rows
 from .fastread import NULL, CanonicalReader
-from .fastverify import FastHistory, verified_chain_prefix
+from .fastverify import ChainPass, PassResult, eligible, verified_chain_prefix
 from .keys import CHAIN_ACCESS, CHAIN_CHANGES, CHUNK, SEP, _key, current_key_id, keyed, keyring
 from .position import Position
 from .rows import Problem
@@ -226,16 +226,23 @@ class _RowCheck:
                 yield Problem(tracked.label, ident, problem)
 
 
-def _history_problems(tracked: Tracked, keys: _Keys, after: int | None) -> Iterator[Problem]:
-    """On SQLite, the joined SQL text first (`fastverify`): only the rows it cannot vouch for
-    are read and checked one by one here; elsewhere every row is."""
-    if not FastHistory.eligible(tracked):
+def _history_problems(
+    tracked: Tracked,
+    keys: _Keys,
+    after: int | None,
+    fast: tuple[ChainPass, PassResult] | None,
+) -> Iterator[Problem]:
+    """On SQLite, the chain pass (`fastverify`) has checked the rows' digests: only the rows it
+    could not vouch for, and rows without an entry, are read and checked one by one here;
+    elsewhere, and for models the pass leaves out, every row is."""
+    if fast is None or not eligible(tracked):
         yield from _checked(tracked, _RowCheck(tracked, keys), _merge(tracked, after))
         return
-    suspects = FastHistory(tracked).suspects(keys, after)
+    chain_pass, result = fast
+    suspects = result.suspects.get(tracked.label, []) + chain_pass.unindexed(tracked, after, result)
     if suspects:
         check = _RowCheck(tracked, keys)
-        yield from _checked(tracked, check, _merge(tracked, after, sorted(suspects)))
+        yield from _checked(tracked, check, _merge(tracked, after, sorted(set(suspects))))
 
 
 def _checked(
@@ -325,7 +332,7 @@ def _chain_problems(
     def describe(r: tuple) -> str:
         return f"{r[5]} history_id={r[6]}" if model is ChangeEntry else f"{label} id={r[1]}"
 
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and model is AccessLog:
         start = verified_chain_prefix(model, keys, start)
     reader = CanonicalReader(model, ("id", *columns))
     previous, expected = start[1], start[0] + 1
@@ -416,11 +423,19 @@ def verify(*, seal: bool = True, since: Position | None = None) -> Iterator[Prob
         seal_pending()
     keys = _Keys()
     starts = _history_starts(since)
-    for label, tracked in sorted(tracked_models().items()):
-        yield from _history_problems(tracked, keys, starts.get(label))
-    yield from _orphan_entries(since)
     change_start = (since.change_seq, since.change_digest) if since else (0, "")
-    yield from _chain_problems(CHAIN_CHANGES, ChangeEntry, keys, change_start)
+    fast = None
+    if connection.vendor == "sqlite":
+        chain_pass = ChainPass(keys)
+        fast = chain_pass, chain_pass.run(change_start, full=since is None)
+    for label, tracked in sorted(tracked_models().items()):
+        yield from _history_problems(tracked, keys, starts.get(label), fast)
+    yield from _orphan_entries(since)
+    # The change chain's links from where the pass found them good (to word a problem there and
+    # compare the head); the access chain's from its tight loop.
+    yield from _chain_problems(
+        CHAIN_CHANGES, ChangeEntry, keys, fast[1].chain_end if fast else change_start
+    )
     yield from _access_problems(keys, _access_start(since))
     access_start = (since.access_seq, since.access_digest) if since else (0, "")
     yield from _chain_problems(CHAIN_ACCESS, AccessLog, keys, access_start)
