@@ -20,13 +20,18 @@ by row; their entries' chain links are still checked here.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 
 from ..models import ChangeEntry, HistoryColumns
 from ..registry import Tracked, tracked_models
 from .digests import ENTRY_FIELDS
 from .fastread import _INTEGER, _TEXT, NULL, fetch
+from .forked import Deferred
 from .keys import CHUNK
+
+# A full pass over a chain at least this long reads its second half in a forked process.
+SPLIT_MIN = 200_000
 
 # A piece of the digest text: its printf template (literal text, %s per argument) and the SQL
 # expressions of its arguments.
@@ -165,23 +170,65 @@ class ChainPass:
 
     def run(self, start: tuple[int, str], *, full: bool) -> PassResult:
         """A full pass reads every sealed entry (a sequence number at or below zero cannot
-        link, but its digest is checked); an incremental one those after `start`."""
+        link, but its digest is checked), a long chain in two halves, the second in a forked
+        process (`forked`); an incremental one reads those after `start`. Then the unsealed."""
         result = PassResult(full=full)
-        labels = tuple(self.labels)
+        middle = self._middle() if full else None
+        if middle is None:
+            result.chain_end = self._sealed(result, start, full=full)
+        else:
+            second = Deferred(lambda: self._second_half(middle))
+            first = self._sealed(result, start, full=True, upto=middle[0])
+            suspects, end = second.result()
+            for label, ids in suspects.items():
+                result.suspects.setdefault(label, []).extend(ids)
+            # The second half links on from the middle row: only if the first reached it.
+            result.chain_end = end if first == middle else first
         with connection.cursor() as cursor:
-            if full:
-                cursor.execute(
-                    self.select + "WHERE e.chain_seq IS NOT NULL ORDER BY e.chain_seq", labels
-                )
-            else:
-                cursor.execute(
-                    self.select + "WHERE e.chain_seq > %s ORDER BY e.chain_seq",
-                    (*labels, start[0]),
-                )
-            result.chain_end = self._read(cursor, result, start)
-            cursor.execute(self.select + "WHERE e.chain_seq IS NULL ORDER BY e.id", labels)
+            cursor.execute(
+                self.select + "WHERE e.chain_seq IS NULL ORDER BY e.id", tuple(self.labels)
+            )
             self._read(cursor, result, None)
         return result
+
+    def _middle(self) -> tuple[int, str] | None:
+        """(sequence number, chain digest) of the row where a long chain is split in two, when
+        two processes may verify it (AUDIT_VERIFY_PROCESSES, default 2)."""
+        if int(getattr(settings, "AUDIT_VERIFY_PROCESSES", 2)) < 2:
+            return None
+        ((last,),) = fetch(f"SELECT MAX(chain_seq) FROM {self.entries}", ())
+        if last is None or last < SPLIT_MIN:
+            return None
+        found = fetch(
+            f"SELECT chain_seq, chain_digest FROM {self.entries} WHERE chain_seq = %s",
+            (last // 2,),
+        )
+        return (found[0][0], found[0][1]) if found else None
+
+    def _sealed(
+        self,
+        result: PassResult,
+        start: tuple[int, str],
+        *,
+        full: bool,
+        upto: int | None = None,
+    ) -> tuple[int, str]:
+        """The sealed entries after `start` (every one when `full`) up to `upto`, in chain
+        order; the end of their good links."""
+        where = "e.chain_seq IS NOT NULL" if full else "e.chain_seq > %s"
+        params: tuple = tuple(self.labels) + (() if full else (start[0],))
+        if upto is not None:
+            where += " AND e.chain_seq <= %s"
+            params += (upto,)
+        with connection.cursor() as cursor:
+            cursor.execute(self.select + f"WHERE {where} ORDER BY e.chain_seq", params)
+            return self._read(cursor, result, start)
+
+    def _second_half(self, middle: tuple[int, str]) -> tuple[dict[str, list[int]], tuple[int, str]]:
+        """The chain after the middle row, linked on from its digest: (suspects, end)."""
+        result = PassResult()
+        end = self._sealed(result, middle, full=False)
+        return result.suspects, end
 
     def _read(self, cursor, result: PassResult, start: tuple[int, str] | None) -> tuple[int, str]:
         """The hot loop, a few C calls per row: the rows' digests, and from `start` (None: not
