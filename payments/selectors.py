@@ -181,22 +181,6 @@ def person_year_total(person_id: int, year: int, *, exclude_pk: int | None = Non
     return _cents(qs.aggregate(total=_money_sum(Q()))["total"])
 
 
-def approval_totals(payment: Payment) -> tuple[Decimal, Decimal]:
-    """Committed totals of the payment's campaign and of its person's year, in one query."""
-    totals = (
-        Payment.objects.filter(
-            Q(campaign_id=payment.campaign_id) | Q(person_id=payment.person_id, year=payment.year),
-            status__in=COMMITTED,
-        )
-        .exclude(pk=payment.pk)
-        .aggregate(
-            campaign=_money_sum(Q(campaign_id=payment.campaign_id)),
-            person_year=_money_sum(Q(person_id=payment.person_id, year=payment.year)),
-        )
-    )
-    return _cents(totals["campaign"]), _cents(totals["person_year"])
-
-
 def campaign_list_for(user) -> QuerySet[Campaign]:
     from django.db.models import F
 

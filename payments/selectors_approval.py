@@ -1,7 +1,8 @@
 """The committed sums a bulk approval starts from, one aggregate query per kind of sum.
 
-`approval_totals` (one payment) reads a campaign's and a person-year's sums with the payment
-itself left out; these read the same sums for many campaigns, people and allocations at once.
+`services.approval_reads` (one payment) reads a campaign's and a person-year's sums with the
+payment itself left out; these read the same sums for many campaigns, people and allocations at
+once.
 A payment being approved is submitted, so it is not among the committed ones being summed; a
 second approval checks no money.
 """

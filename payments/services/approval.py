@@ -8,8 +8,9 @@ check is a small function `(Approval, ApprovalTotals) -> None` that raises a `Ru
 A new approval rule (payee snapshot, closed campaign, allocation per union, household caps…) is
 one more such function added to `APPROVAL_CHECKS` — the bulk approval (`bulk_approval`) runs
 the same list, so a rule added here holds on both paths. A rule that needs a sum reads it from
-`ApprovalTotals` (add a method there, and its set-wise version to `bulk_approval.BulkTotals`),
-which reads each sum at most once per approval.
+`ApprovalTotals` (`approval_totals`; add a method there and to both its implementations:
+`approval_reads.PaymentTotals` reads one payment's figures in one statement under its locks,
+`bulk_approval.BulkTotals` a set's). Both paths write through `approval_writes`.
 
 Locks, always in this order so two approvals never deadlock: the campaign row, the payment
 row(s), then the person row(s) (the annual cap spans campaigns, so two approvals for one person
@@ -44,19 +45,14 @@ from ..exceptions import (
     OutOfScope,
     UpperLevelApprovalRequired,
 )
-from ..models import Allocation, Campaign, CampaignStatus, Payment, PaymentStatus
-from ..selectors import approval_totals
-from ..selectors_allocations import allocation_committed
-from ..selectors_approval import covering_allocation
+from ..models import Campaign, CampaignStatus, Payment, PaymentStatus
 from .allocations import raise_if_over_allocation
-from .common import (
-    copy_fields,
-    lock_campaign,
-    logs_four_eyes_refusals,
-    save_changed,
-)
-from .hardship_files import FileState, file_states, raise_unless_current
-from .household_caps import Allowance, household_allowance, raise_if_over_household_cap
+from .approval_reads import PaymentTotals, lock_for_approval
+from .approval_totals import ApprovalTotals
+from .approval_writes import write_approvals
+from .common import copy_fields, logs_four_eyes_refusals
+from .hardship_files import raise_unless_current
+from .household_caps import raise_if_over_household_cap
 from .payee import take_payee_snapshot
 from .tallies import facts_of, record_moves
 
@@ -78,72 +74,6 @@ class Approval:
             p.status == PaymentStatus.APPROVED
             and p.amount > self.campaign.second_approval_threshold
         )
-
-
-class ApprovalTotals:
-    """The committed sums the money checks compare against, excluding the payment decided.
-
-    Campaign and person-year sums: one aggregate query (`approval_totals`), read when first asked.
-    """
-
-    def __init__(self) -> None:
-        self._loaded: tuple[Decimal, Decimal] | None = None
-        self._allocations: list[Allocation] | None = None
-        self._allocation_sums: dict[int, tuple[Decimal, int]] = {}
-        self._file_state: FileState | None = None
-
-    def _load(self, payment: Payment) -> tuple[Decimal, Decimal]:
-        if self._loaded is None:
-            self._loaded = approval_totals(payment)
-        return self._loaded
-
-    def campaign_committed(self, payment: Payment) -> Decimal:
-        """Approved, in batch, failed-awaiting-rebatch and paid money of the campaign."""
-        return self._load(payment)[0]
-
-    def person_year(self, payment: Payment) -> Decimal:
-        """What the payment's person has been granted in the payment's year, all campaigns."""
-        return self._load(payment)[1]
-
-    def allocation_for(self, payment: Payment) -> tuple[Allocation | None, bool]:
-        """The allocation covering the payment's union, and whether the campaign has any
-        (its allocations are read once, in one query, and matched by organisation path)."""
-        if self._allocations is None:
-            self._allocations = list(
-                Allocation.objects.filter(campaign_id=payment.campaign_id).select_related(
-                    "organisation"
-                )
-            )
-        covering = covering_allocation(self._allocations, payment.organisation.path)
-        return covering, bool(self._allocations)
-
-    def allocation_committed(self, allocation: Allocation) -> tuple[Decimal, int]:
-        """Money and head count committed under an allocation (one query per allocation)."""
-        if allocation.pk not in self._allocation_sums:
-            self._allocation_sums[allocation.pk] = allocation_committed(allocation)
-        return self._allocation_sums[allocation.pk]
-
-    def household(self, payment: Payment, on_date: datetime.date) -> Allowance | None:
-        """The household's allowance for the payment's item and year, its file row locked; None
-        when no household cap applies (no standard for the item: no further query)."""
-        if not self.file_state(payment, on_date).item_has_standard:
-            return None
-        return household_allowance(
-            payment.person,
-            payment.assistance_item,
-            payment.year,
-            on_date=on_date,
-            exclude_pk=payment.pk,
-            lock=True,
-        )
-
-    def file_state(self, payment: Payment, on_date: datetime.date) -> FileState:
-        """The hardship file of the payment's person on `on_date`, and whether the payment's
-        item has a household standard (one query, read when first asked)."""
-        if self._file_state is None:
-            states = file_states([payment.case_id], on_date, item=payment.assistance_item)
-            self._file_state = states[payment.case_id]
-        return self._file_state
 
 
 def require_permission(allowed: bool, message) -> None:
@@ -332,33 +262,26 @@ def require_some_approval_permission(by) -> None:
     )
 
 
-def lock_payment_and_person(payment_id: int) -> Payment:
-    """The payment row and its person's row, locked in one statement (after the campaign), with
-    the organisation read for the scope check. The person row serialises approvals for one person
-    across campaigns, since the annual cap spans them, and is read under that lock (the payee
-    snapshot copies it)."""
-    return (
-        Payment.objects.select_for_update(of=("self", "person"))
-        .select_related("organisation", "person")
-        .get(pk=payment_id)
-    )
-
-
 @logs_four_eyes_refusals
 def approve_payment(payment: Payment, *, by) -> Payment:
-    """First approval (submitted → approved), or the leader's second one (→ second_approved)."""
+    """First approval (submitted → approved), or the leader's second one (→ second_approved).
+
+    Two reads (the locks, then the figures: `approval_reads`) and the writes of `approval_writes`,
+    as prebuilt statements: 9 in all with BEGIN and COMMIT, plus the household cap's when the
+    payment's item has a household standard."""
     require_some_approval_permission(by)
     with transaction.atomic():
-        campaign = lock_campaign(payment.campaign_id)
-        p = lock_payment_and_person(payment.pk)
+        campaign, p = lock_for_approval(payment.pk)
+        now = timezone.now()
         a = Approval(payment=p, campaign=campaign, by=by, scope_prefix=scope_path(by))
-        run_approval_checks(a, ApprovalTotals())
+        totals = PaymentTotals(p, timezone.localdate(now))
+        run_approval_checks(a, totals)
         reason = approval_reason(a)
         needs_second = not a.second and p.amount > campaign.second_approval_threshold
         before = facts_of(p)
-        fields = grant_approval(a)
-        save_changed(p, fields, by=by, reason=reason)
-        record_moves([(before, facts_of(p))])
+        fields = grant_approval(a, now)
+        write_approvals([(p, fields, reason)], by=by, now=now)
+        record_moves([(before, facts_of(p))], cases=totals.case_tally_facts)
         if needs_second:
             transaction.on_commit(lambda: notices.second_approval_needed(p, by=by))
     copy_fields(payment, p, fields)

@@ -10,8 +10,8 @@ writing are set-based, so 500 approvals cost a few dozen statements instead of 5
 - the committed sums (campaigns, person-years, allocations) and the hardship files read with one
   aggregate query each, then kept up to date in memory as payments are granted (`BulkTotals`);
 - the granted payments written with one set-based UPDATE and one `INSERT … SELECT` of their
-  history rows per approval level, indexed by the audit trail in the same transaction and sealed
-  once after the commit.
+  history rows per approval level (`approval_writes`, as a single approval writes), indexed by
+  the audit trail in the same transaction and sealed by the worker after the commit.
 
 A refusal never stops the others: each payment gets an `ApprovalOutcome`, refused ones with the
 rule's exception (its message names the reason).
@@ -22,8 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 
-from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +30,6 @@ from cases.models import Person
 from cases.selectors import scope_path
 from core.access import AccessAction, log_access
 from core.errors import RuleViolation
-from core.history import bulk_history_written
 
 from .. import notices
 from ..exceptions import FourEyesViolation, InvalidTransition
@@ -44,12 +42,13 @@ from ..selectors_approval import (
 )
 from .approval import (
     Approval,
-    ApprovalTotals,
     approval_reason,
     grant_approval,
     require_some_approval_permission,
     run_approval_checks,
 )
+from .approval_totals import ApprovalTotals
+from .approval_writes import Granted, write_approvals
 from .common import copy_fields
 from .hardship_files import FileState, file_states
 from .household_caps import (
@@ -58,7 +57,6 @@ from .household_caps import (
     items_with_standards,
     lock_household_files,
 )
-from .payee import PAYEE_SOURCES, payee_snapshot_in_sql
 from .tallies import PaymentFacts, facts_of, record_moves
 
 ZERO = Decimal("0.00")
@@ -83,7 +81,6 @@ class BulkTotals(ApprovalTotals):
     the database does not see this set's approvals until they are written at the end."""
 
     def __init__(self, payments: list[Payment], campaign_ids: list[int]) -> None:
-        super().__init__()
         self._campaigns = committed_by_campaign(campaign_ids)
         self._people = committed_by_person_year(
             {p.person_id for p in payments}, {p.year for p in payments}
@@ -169,74 +166,6 @@ def _lock(payments: list[Payment]) -> tuple[dict[int, Campaign], dict[int, Payme
     return campaigns, locked
 
 
-def _write(granted: list[tuple[Payment, list[str], str]], *, by, now) -> None:
-    """Save the granted payments as set-based statements, one UPDATE and one history INSERT per
-    approval level.
-
-    The UPDATE sets a field with one value on every row as a constant and copies the payee from
-    the (locked) person row in SQL (anything else, none today, goes by a bulk UPDATE). The
-    history rows are copied from the updated rows by one `INSERT … SELECT` — what simple-history
-    would write (tracked columns, date, user, reason, "~") without building a historical instance
-    and preparing ~40 values per row in Python, which was a third of the call's CPU — and are
-    announced with `bulk_history_written` so the audit trail indexes them in this transaction."""
-    attnames = {f.name: f.attname for f in Payment._meta.concrete_fields}
-    groups: dict[tuple[tuple[str, ...], str], list[Payment]] = {}
-    for payment, fields, reason in granted:
-        groups.setdefault((tuple(fields), reason), []).append(payment)
-    history_ids: list[int] = []
-    for (names, reason), objs in groups.items():
-        values: dict = {}
-        varying = []
-        for name in names:
-            if name in PAYEE_SOURCES:
-                continue
-            column_values = {getattr(o, attnames[name]) for o in objs}
-            if len(column_values) == 1:
-                values[attnames[name]] = column_values.pop()
-            else:
-                varying.append(name)
-        if any(name in PAYEE_SOURCES for name in names):
-            values.update(payee_snapshot_in_sql())
-        ids = [o.pk for o in objs]
-        Payment.objects.filter(pk__in=ids).update(**values)
-        if varying:
-            Payment.objects.bulk_update(objs, varying, batch_size=500)
-        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-            history_ids += _copy_to_history(ids, by=by, reason=reason, now=now)
-    if history_ids:
-        history = Payment.history.model
-        bulk_history_written.send(sender=Payment, history_model=history, history_ids=history_ids)
-
-
-def _copy_to_history(ids: list[int], *, by, reason: str, now) -> list[int]:
-    """One "~" history row per payment, copied from its current row; the new history ids."""
-    history = Payment.history.model
-    connection = connections[router.db_for_write(Payment)]
-    quote = connection.ops.quote_name
-    tracked = [quote(f.column) for f in history.tracked_fields]
-    pk = quote(str(Payment._meta.pk.column))
-    fixed = [
-        history._meta.get_field(name)
-        for name in ("history_date", "history_change_reason", "history_type", "history_user_id")
-    ]
-    fixed_values = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fixed, (now, reason, "~", by.pk), strict=True)
-    ]
-    sql = (
-        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 (quoted model names)
-        f"({', '.join(tracked + [quote(f.column) for f in fixed])}) "
-        f"SELECT {', '.join(tracked)}, {', '.join(['%s'] * len(fixed))} "
-        f"FROM {quote(Payment._meta.db_table)} "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(ids))}) "
-        f"ORDER BY {pk} "
-        f"RETURNING {quote(history._meta.pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*fixed_values, *ids])
-        return [row[0] for row in cursor.fetchall()]
-
-
 def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome]:
     """Approve each payment (first approval, or the leader's second one) as `approve_payment`
     would one after the other, in one transaction; one outcome per payment, in order."""
@@ -246,7 +175,7 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
     except RuleViolation as exc:
         return [ApprovalOutcome(p, exc) for p in asked]
     outcomes: list[ApprovalOutcome] = []
-    granted: list[tuple[Payment, list[str], str]] = []
+    granted: list[Granted] = []
     moves: list[tuple[PaymentFacts, PaymentFacts]] = []
     now = timezone.now()  # one moment for the whole call, so the UPDATE sets one value
     with transaction.atomic():
@@ -273,7 +202,7 @@ def approve_payments(payments: Iterable[Payment], *, by) -> list[ApprovalOutcome
             outcomes.append(ApprovalOutcome(payment, None))
             if needs_second:
                 transaction.on_commit(partial(notices.second_approval_needed, p, by=by))
-        _write(granted, by=by, now=now)
+        write_approvals(granted, by=by, now=now)
         record_moves(moves)
     changed = {p.pk: fields for p, fields, _reason in granted}
     for outcome in outcomes:

@@ -7,7 +7,6 @@ approval — is the only way the payment follows the person's new account.
 """
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -37,13 +36,6 @@ def take_payee_snapshot(payment: Payment, person: Person) -> list[str]:
     for target, source in PAYEE_SOURCES.items():
         setattr(payment, target, getattr(person, source))
     return list(PAYEE_SOURCES)
-
-
-def payee_snapshot_in_sql() -> dict[str, Subquery]:
-    """The same copy as update values, for a set-based UPDATE of payments whose person rows are
-    locked (so the values equal what `take_payee_snapshot` copies in memory)."""
-    person = Person.objects.filter(pk=OuterRef("person_id"))
-    return {target: Subquery(person.values(source)[:1]) for target, source in PAYEE_SOURCES.items()}
 
 
 def _payee(person) -> tuple[str, str, str]:

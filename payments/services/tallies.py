@@ -137,19 +137,27 @@ def _differs(before: PaymentFacts, after: PaymentFacts) -> bool:
     return contributions(before) != contributions(after)
 
 
-def record_moves(moves: Iterable[tuple[PaymentFacts, PaymentFacts]]) -> None:
+def record_moves(
+    moves: Iterable[tuple[PaymentFacts, PaymentFacts]],
+    *,
+    cases: dict[int, tuple[str, str]] | None = None,
+) -> None:
     """Apply (before, after) pairs of payments that moved in this transaction. Tier and
     category are read here, after the payments are locked, in one query: a tier change
-    (`move_case_tier`) locks the payments first, so this read sees the tier it committed."""
+    (`move_case_tier`) locks the payments first, so this read sees the tier it committed. A
+    caller that has read them itself after its locks (the single approval) passes `cases`
+    (case id → category, tier) and spares the query."""
     changed = [(b, a) for b, a in moves if _differs(b, a)]
     if not changed:
         return
-    cases = {
-        pk: (category, tier)
-        for pk, category, tier in Case.objects.filter(
-            pk__in={a.case for _b, a in changed}
-        ).values_list("pk", "category", "hardship_level")
-    }
+    wanted = {a.case for _b, a in changed}
+    if cases is None or not wanted <= cases.keys():
+        cases = {
+            pk: (category, tier)
+            for pk, category, tier in Case.objects.filter(pk__in=wanted).values_list(
+                "pk", "category", "hardship_level"
+            )
+        }
     tally = Moves()
     for before, after in changed:
         category, tier = cases[after.case]
