@@ -5,6 +5,10 @@
     .venv/bin/python manage.py migrate && .venv/bin/python bench/approve.py
 
 `BENCH_PROFILE=FILE` writes a cProfile of the timed loop (CPU time) to FILE (pstats format).
+`BENCH_SYNC_COMMIT=off` runs the bench's session with `synchronous_commit = off` (for this
+connection only): the rate without waiting for the disk's flush at each COMMIT, which on this
+machine is a few milliseconds — a floor under any one-transaction-per-approval rate. Not a
+setting Relief uses: it shows how much of the wall time is the flush.
 
 The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
 is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
@@ -132,6 +136,10 @@ def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: i
 
 def main() -> None:
     campaign, finance, payments = set_up()
+    sync_commit = os.environ.get("BENCH_SYNC_COMMIT", "")
+    if sync_commit and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [sync_commit])
     load = os.getloadavg()[0]
     profile = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not waits
@@ -151,7 +159,8 @@ def main() -> None:
         f"{connection.vendor}: approved {n} of {COUNT} in {elapsed:.2f} s "
         f"= {n / elapsed:.0f} approvals per second; {1000 * elapsed / n:.2f} ms wall and "
         f"{1000 * cpu / n:.2f} ms CPU (this process) per approval; load average {load:.1f} → "
-        f"{os.getloadavg()[0]:.1f}; DEBUG {settings.DEBUG}; {statements} statements for one "
+        f"{os.getloadavg()[0]:.1f}; DEBUG {settings.DEBUG}; "
+        f"synchronous_commit {sync_commit or 'default'}; {statements} statements for one "
         f"approval incl. BEGIN/COMMIT (with its after-commit seal request, made at most once "
         f"per AUDIT_SEAL_DELAY; the seal itself is the db_worker's)"
     )
