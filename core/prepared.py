@@ -56,7 +56,7 @@ class ModelColumns:
         self.using = using
         self.alias = alias
         self.width = len(fields)
-        self.select = ", ".join(f"{quote(alias)}.{quote(f.column)}" for f in fields)
+        self.select = ", ".join(f"{quote(alias)}.{quote(str(f.column))}" for f in fields)
         self._attnames = [f.attname for f in fields]
         self._converters: list[tuple[int, Any, list[Callable]]] = []
         for n, field in enumerate(fields):

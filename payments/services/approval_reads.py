@@ -62,9 +62,11 @@ class _LockStatement:
             return quote(model._meta.db_table)
 
         def column(model, name: str) -> str:
-            return quote(model._meta.get_field(name).column)
+            return quote(str(model._meta.get_field(name).column))
 
-        pk = quote(Payment._meta.pk.column)
+        def pk(model) -> str:
+            return quote(str(model._meta.pk.column))
+
         lock = ""
         if connection.features.has_select_for_update:
             lock = " FOR UPDATE"
@@ -73,13 +75,13 @@ class _LockStatement:
         self.sql = (
             f"SELECT {', '.join(part.select for part in self.parts)} "  # noqa: S608 — our names
             f"FROM {table(Payment)} p "
-            f"JOIN {table(Campaign)} c ON c.{quote(Campaign._meta.pk.column)} = "
+            f"JOIN {table(Campaign)} c ON c.{pk(Campaign)} = "
             f"p.{column(Payment, 'campaign')} "
-            f"JOIN {table(Person)} pe ON pe.{quote(Person._meta.pk.column)} = "
+            f"JOIN {table(Person)} pe ON pe.{pk(Person)} = "
             f"p.{column(Payment, 'person')} "
-            f"JOIN {table(Organisation)} o ON o.{quote(Organisation._meta.pk.column)} = "
+            f"JOIN {table(Organisation)} o ON o.{pk(Organisation)} = "
             f"p.{column(Payment, 'organisation')} "
-            f"WHERE p.{pk} = %s{lock}"
+            f"WHERE p.{pk(Payment)} = %s{lock}"
         )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections, router
+from django.db.models import Field, Model
 from simple_history.signals import post_create_historical_record
 
 from cases.models import Person
@@ -72,16 +73,21 @@ def _connection():
     return connections[router.db_for_write(Payment)]
 
 
+def _field(model: type[Model], name: str) -> Field:
+    """A concrete field by name (`_meta.get_field` may also answer a reverse relation)."""
+    return next(f for f in model._meta.concrete_fields if f.name == name)
+
+
 @functools.cache
 def _payee_sql(vendor: str) -> str:
     """`payee_name = (SELECT name FROM person WHERE person.id = payment.person_id), …`"""
     quote = connections[router.db_for_write(Payment)].ops.quote_name
     person, payment = quote(Person._meta.db_table), quote(Payment._meta.db_table)
-    person_pk = quote(Person._meta.pk.column)
-    person_fk = quote(Payment._meta.get_field("person").column)
+    person_pk = quote(str(_field(Person, "id").column))
+    person_fk = quote(str(_field(Payment, "person").column))
     return ", ".join(
-        f"{quote(Payment._meta.get_field(target).column)} = (SELECT "  # noqa: S608 — our names
-        f"{person}.{quote(Person._meta.get_field(source).column)} FROM {person} "
+        f"{quote(str(_field(Payment, target).column))} = (SELECT "  # noqa: S608 — our names
+        f"{person}.{quote(str(_field(Person, source).column))} FROM {person} "
         f"WHERE {person}.{person_pk} = {payment}.{person_fk})"
         for target, source in PAYEE_SOURCES.items()
     )
@@ -92,8 +98,8 @@ def _update(ids: list[int], constants: dict[str, Any], *, with_payee: bool) -> N
     quote = connection.ops.quote_name
     assignments, params = [], []
     for name, value in constants.items():
-        field = Payment._meta.get_field(name)
-        assignments.append(f"{quote(field.column)} = %s")
+        field = _field(Payment, name)
+        assignments.append(f"{quote(str(field.column))} = %s")
         params.append(field.get_db_prep_save(value, connection))
     if with_payee:
         assignments.append(_payee_sql(connection.vendor))
