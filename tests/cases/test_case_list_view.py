@@ -156,3 +156,22 @@ def test_my_open_cases_filter_matches_the_dashboard(client, officer, union_a):
     client.force_login(officer)
 
     assert names(client.get(URL, {"mine": "on"})) == {"我的"}
+
+
+def test_a_row_links_the_case_escapes_the_name_and_shows_status_dates_and_level(
+    client, officer, union_a
+):
+    case = backdate(hardship_case(person_in(union_a, name="<i>O'Neil</i>"), officer), 10)
+    visit(case, officer, days_ago=2)
+    client.force_login(officer)
+
+    body = client.get(URL).content.decode()
+    row = body.split("<tbody>")[1].split("</tbody>")[0]
+
+    assert f'<a href="{case.get_absolute_url()}">&lt;i&gt;O&#x27;Neil&lt;/i&gt;</a>' in row
+    assert '<td data-label="类别">困难职工帮扶 · 相对困难</td>' in row
+    assert '<span class="badge badge-warn">待核实</span>' in row
+    visited = (timezone.localdate() - datetime.timedelta(days=2)).isoformat()
+    assert f'<td data-label="最近走访">{visited}</td>' in row
+    assert '<td data-label="最近核实">—</td>' in row
+    assert "<i>" not in row
