@@ -10,7 +10,16 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from .models import Case, CaseCategory, CaseReview, CaseStatus, ClosingReason, FileStage, Visit
@@ -47,27 +56,39 @@ def case_list_for(user) -> QuerySet[Case]:
     )
 
 
+def case_page_for(user) -> QuerySet[Case]:
+    """The case with its person, organisations and officers; the hardship file's rows are read
+    by `read_hardship_file` only for a hardship case (four queries no other case needs)."""
+    return cases_visible_to(user).select_related(
+        "person__organisation",
+        "organisation",
+        "opened_by",
+        "file_approved_by",
+        "archived_by",
+    )
+
+
+def _hardship_file_relations() -> tuple:
+    return (
+        "household_members",
+        "rigid_expenses",
+        "exit_follow_ups",
+        Prefetch(
+            "reviews", queryset=CaseReview.objects.select_related("reviewed_by", "approved_by")
+        ),
+    )
+
+
 def case_detail_for(user) -> QuerySet[Case]:
     """The case with what its page shows, the hardship file's household and reviews included."""
-    return (
-        cases_visible_to(user)
-        .select_related(
-            "person__organisation",
-            "organisation",
-            "opened_by",
-            "file_approved_by",
-            "archived_by",
-        )
-        .prefetch_related(
-            "household_members",
-            "rigid_expenses",
-            "exit_follow_ups",
-            Prefetch(
-                "reviews",
-                queryset=CaseReview.objects.select_related("reviewed_by", "approved_by"),
-            ),
-        )
-    )
+    return case_page_for(user).prefetch_related(*_hardship_file_relations())
+
+
+def read_hardship_file(case: Case) -> None:
+    """Read a hardship case's household members, rigid expenses, exit follow-ups and reviews
+    in one query each (as `case_detail_for` does); other categories keep no file."""
+    if case.category == CaseCategory.HARDSHIP:
+        prefetch_related_objects([case], *_hardship_file_relations())
 
 
 def visits_with_details(qs: QuerySet[Visit]) -> QuerySet[Visit]:

@@ -31,8 +31,10 @@ from cases.selectors import attachments_visible_to, people_visible_to, scope_pat
 from cases.selectors_casework import (
     case_detail_for,
     case_list_for,
+    case_page_for,
     case_timeline,
     dashboard_for,
+    read_hardship_file,
     visit_detail_for,
 )
 from cases.services import (
@@ -96,7 +98,8 @@ def case_list(request):
 @login_required
 def case_detail(request, pk: int):
     require(_can_read(request.user))
-    case = get_in_scope_or_404(case_detail_for(request.user), request, pk=pk)
+    case = get_in_scope_or_404(case_page_for(request.user), request, pk=pk)
+    read_hardship_file(case)
     can_work = can_work_cases(request.user)
     today = timezone.localdate()
     eligibility = (

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audits.models import AccessLog
 from cases.models import Case, CaseStatus, Visit
-from cases.services import add_attachment, close_case, reopen_case, verify_case
+from cases.services import add_attachment, close_case, open_case, reopen_case, verify_case
 from core.access import AccessAction
 from payments.services import draft_payment
 from tests.cases.factories import (
@@ -260,6 +260,21 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         response = client.get(detail(case))
     assert len(response.context["timeline"]) == 9 + 4
     assert response.content.decode().count("/payments/") >= 3
+
+
+def test_a_case_of_another_category_reads_no_hardship_file(
+    client, officer, union_a, django_assert_num_queries, private_storage
+):
+    condolence = open_case(person_in(union_a, name="丧"), category="condolence", by=officer)
+    poverty_line(amount="1000.00")
+    client.force_login(officer)
+    client.get(detail(condolence))
+    # Not run: the four hardship-file prefetches (members, expenses, follow-ups, reviews), and
+    # the visits' companions and attachments (no visits yet).
+    with django_assert_num_queries(CASE_PAGE_QUERIES - 4 - 2):
+        response = client.get(detail(condolence))
+    assert response.status_code == 200
+    assert "丧" in response.content.decode()
 
 
 def test_the_visit_page_is_scoped_like_its_case(client, officer, officer_b, auditor, case):
