@@ -65,9 +65,13 @@ class PersonFilter(django_filters.FilterSet):
         choices=Sector.choices,
         field_name="organisation__sector",
         empty_label=_("全部"),
+        widget=PlainSelect,
     )
     employment_status = django_filters.ChoiceFilter(
-        label=_("在职状态"), choices=EmploymentStatus.choices, empty_label=_("全部")
+        label=_("在职状态"),
+        choices=EmploymentStatus.choices,
+        empty_label=_("全部"),
+        widget=PlainSelect,
     )
     flag = django_filters.MultipleChoiceFilter(
         label=_("标记"),
