@@ -50,10 +50,16 @@ def write_approvals(granted: list[Granted], *, by: Any, now: datetime.datetime) 
             else:
                 varying.append(name)
         ids = [o.pk for o in objs]
-        _update(ids, constants, with_payee=any(name in PAYEE_SOURCES for name in names))
+        update = _update(ids, constants, with_payee=any(name in PAYEE_SOURCES for name in names))
+        with_history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        if update and with_history and not varying and _connection().vendor == "postgresql":
+            history_ids += _update_and_copy(update, ids, by=by, reason=reason, now=now)
+            continue
+        if update:
+            _execute(*update)
         if varying:
             Payment.objects.bulk_update(objs, varying, batch_size=500)
-        if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        if with_history:
             history_ids += _copy_to_history(ids, by=by, reason=reason, now=now)
     if len(granted) == 1 and len(history_ids) == 1:
         payment, _fields, reason = granted[0]
@@ -93,7 +99,10 @@ def _payee_sql(vendor: str) -> str:
     )
 
 
-def _update(ids: list[int], constants: dict[str, Any], *, with_payee: bool) -> None:
+def _update(
+    ids: list[int], constants: dict[str, Any], *, with_payee: bool
+) -> tuple[str, list] | None:
+    """The UPDATE of the rows `ids` (SQL and parameters), or None when it sets nothing."""
     connection = _connection()
     quote = connection.ops.quote_name
     assignments, params = [], []
@@ -104,18 +113,24 @@ def _update(ids: list[int], constants: dict[str, Any], *, with_payee: bool) -> N
     if with_payee:
         assignments.append(_payee_sql(connection.vendor))
     if not assignments:
-        return
+        return None
     sql = (
         f"UPDATE {quote(Payment._meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
         f"WHERE {quote(Payment._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *ids])
+    return sql, [*params, *ids]
+
+
+def _execute(sql: str, params: list) -> list[tuple]:
+    with _connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
 
 
 @functools.cache
-def _history_sql(vendor: str) -> tuple[str, str, list]:
-    """The history INSERT … SELECT before and after its id list, and the fixed fields."""
+def _history_sql(vendor: str) -> tuple[str, str, str, list]:
+    """The history INSERT's head (up to its SELECT list), its FROM … WHERE up to the id list,
+    the tail after it, and the fixed fields (date, reason, type, user) given as parameters."""
     history = _history()
     quote = _connection().ops.quote_name
     tracked = [quote(f.column) for f in history.tracked_fields]
@@ -128,24 +143,47 @@ def _history_sql(vendor: str) -> tuple[str, str, list]:
         f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 (quoted model names)
         f"({', '.join(tracked + [quote(f.column) for f in fixed])}) "
         f"SELECT {', '.join(tracked)}, {', '.join(['%s'] * len(fixed))} "
-        f"FROM {quote(Payment._meta.db_table)} "
-        f"WHERE {pk} IN ("
     )
+    source = f"FROM {quote(Payment._meta.db_table)} WHERE {pk} IN ("
     tail = f") ORDER BY {pk} RETURNING {quote(history._meta.pk.column)}"
-    return head, tail, fixed
+    return head, source, tail, fixed
+
+
+def _fixed_values(fixed: list, *, by, reason: str, now) -> list:
+    connection = _connection()
+    return [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fixed, (now, reason, "~", by.pk), strict=True)
+    ]
 
 
 def _copy_to_history(ids: list[int], *, by, reason: str, now) -> list[int]:
     """One "~" history row per payment, copied from its current row; the new history ids."""
-    connection = _connection()
-    head, tail, fixed = _history_sql(connection.vendor)
-    fixed_values = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fixed, (now, reason, "~", by.pk), strict=True)
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(head + ", ".join(["%s"] * len(ids)) + tail, [*fixed_values, *ids])
-        return [row[0] for row in cursor.fetchall()]
+    head, source, tail, fixed = _history_sql(_connection().vendor)
+    sql = head + source + ", ".join(["%s"] * len(ids)) + tail
+    rows = _execute(sql, [*_fixed_values(fixed, by=by, reason=reason, now=now), *ids])
+    return [row[0] for row in rows]
+
+
+def _update_and_copy(
+    update: tuple[str, list], ids: list[int], *, by, reason: str, now
+) -> list[int]:
+    """PostgreSQL: the UPDATE and the history INSERT as one statement, the history copied from
+    the UPDATE's RETURNING (the rows as updated): one round trip and one execute less."""
+    head, _source, _tail, fixed = _history_sql(_connection().vendor)
+    quote = _connection().ops.quote_name
+    tracked = ", ".join(quote(f.column) for f in _history().tracked_fields)
+    pk = quote(str(Payment._meta.pk.column))
+    update_sql, update_params = update
+    sql = (
+        f"WITH updated AS ({update_sql} RETURNING {tracked}) "
+        f"{head}FROM updated ORDER BY {pk} "
+        f"RETURNING {quote(_history()._meta.pk.column)}"
+    )
+    rows = _execute(sql, [*update_params, *_fixed_values(fixed, by=by, reason=reason, now=now)])
+    if len(rows) != len(ids):
+        raise AssertionError(f"{len(rows)} history rows for {len(ids)} payments")
+    return [row[0] for row in rows]
 
 
 def _announce_one(payment: Payment, history_id: int, *, by, reason: str, now) -> None:
