@@ -95,7 +95,17 @@ class PersonTally(models.Model):
                 name="person_tally_key",
             )
         ]
-        indexes = [models.Index(fields=["year", "campaign"], name="person_tally_year_campaign")]
+        indexes = [
+            # The coverage figure reads a year's kept rows of the frontline (or Hubei-team)
+            # campaigns: from this index alone (no row visited), and not the rows a reversal
+            # left at zero.
+            models.Index(
+                fields=["year", "campaign", "person"],
+                include=["organisation", "category"],
+                condition=models.Q(kept_n__gt=0),
+                name="person_tally_kept",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.person_id}/{self.campaign_id}"
