@@ -265,7 +265,7 @@ def rebuild() -> None:
     started, cpu = time.perf_counter(), time.process_time()
     call_command("rebuild_statistics")
     with connection.cursor() as cursor:
-        for table in ("payments_moneytally", "payments_persontally"):
+        for table in ("payments_moneytally", "payments_persontally", "cases_filetally"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(
         f"rebuild_statistics: {time.perf_counter() - started:.0f} s wall, "

@@ -31,6 +31,7 @@ from cases.models import (
 from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
+from .file_tallies import file_facts, save_file
 
 __all__ = ["FOLLOW_UP_MONTHS", "exit_file", "follow_ups_due"]
 
@@ -80,6 +81,7 @@ def exit_file(case: Case, *, by, exit_: bool, reason: str, note: str = "") -> Ca
         raise ReasonRequired(_("原因为“其他”时请填写说明。"), field="note")
     with transaction.atomic():
         locked = lock_case(case)
+        before = file_facts(locked)
         require_in_scope(by, locked.organisation)
         if locked.category != CaseCategory.HARDSHIP or locked.file_stage != FileStage.IN_FILE:
             raise CaseStateError(_("只有在档的困难职工档案才能脱困或退档。"))
@@ -101,7 +103,7 @@ def exit_file(case: Case, *, by, exit_: bool, reason: str, note: str = "") -> Ca
         label = _("脱困") if exit_ else _("退档")
         text = f"{label}：{ExitReason(reason).label}"
         attribute_change(locked, by=by, reason=f"{text}（{note}）" if note else text)
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
     refresh_caller_copy(case, locked, fields)
     return locked
 

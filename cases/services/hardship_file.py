@@ -42,6 +42,7 @@ from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
 from .eligibility import file_figures
+from .file_tallies import file_facts, save_file
 
 __all__ = [
     "approve_file",
@@ -91,6 +92,7 @@ def start_publicity(case: Case, *, by, starts_on: datetime.date, ends_on: dateti
     fields = ["file_stage", "publicity_starts_on", "publicity_ends_on", "publicity_objections"]
     with transaction.atomic():
         locked = _locked_file(case, by, stage=FileStage.APPLIED)
+        before = file_facts(locked)
         if not _home_visit_since(locked, locked.applied_on):
             raise FileNeedsHomeVisit(
                 _("申请以来还没有入户走访记录（电话走访不算），须入户走访后才能公示。")
@@ -117,7 +119,7 @@ def start_publicity(case: Case, *, by, starts_on: datetime.date, ends_on: dateti
         attribute_change(
             locked, by=by, reason=_("公示 %(s)s 至 %(e)s") % {"s": starts_on, "e": ends_on}
         )
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
     refresh_caller_copy(case, locked, fields)
     return locked
 
@@ -173,6 +175,7 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
     ]
     with transaction.atomic():
         locked = lock_case(case)
+        before = file_facts(locked)
         require_upper_level_approver(by, locked)
         _check_file(locked, stage=FileStage.PUBLICISED)
         day = today()
@@ -195,7 +198,7 @@ def approve_file(case: Case, *, by, opinion: str = "") -> Case:
         locked.suggested_level = figures.suggested_level
         locked.tier_basis = figures.as_basis()
         attribute_change(locked, by=by, reason=opinion or _("上级工会审批建档"))
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
     refresh_caller_copy(case, locked, fields)
     return locked
 
@@ -230,6 +233,7 @@ def change_file_tier(
     fields = ["hardship_level", "causes", "accident_loss", "suggested_level", "tier_basis"]
     with transaction.atomic():
         locked = _locked_file(case, by)
+        before = file_facts(locked)
         loss = locked.accident_loss if accident_loss is None else accident_loss
         if (locked.hardship_level, locked.causes, locked.accident_loss) == (
             hardship_level,
@@ -245,7 +249,7 @@ def change_file_tier(
         locked.suggested_level = figures.suggested_level
         locked.tier_basis = figures.as_basis()
         attribute_change(locked, by=by, reason=reason)
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
         case_tier_changed.send(Case, case_id=locked.pk, old=old_level, new=hardship_level)
     refresh_caller_copy(case, locked, fields)
     return locked

@@ -20,6 +20,7 @@ from core.history import attribute_change
 
 from .checks import lock_case, refresh_caller_copy, require_casework_role, require_in_scope, today
 from .exits import leave_file
+from .file_tallies import file_facts, save_file
 from .households import refuse_if_in_another_file
 from .opening import duplicate_case_error, live_case_of
 
@@ -67,6 +68,7 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
     require_casework_role(by, "cases.change_case")
     with transaction.atomic():
         locked = lock_case(case)
+        before = file_facts(locked)
         require_in_scope(by, locked.organisation)
         if locked.status == CaseStatus.CLOSED:
             raise CaseStateError(_("个案已经结案。"))
@@ -91,7 +93,7 @@ def close_case(case: Case, *, by, reason: str, note: str = "") -> Case:
             )
         label = ClosingReason(reason).label
         attribute_change(locked, by=by, reason=f"{label}：{note}" if note else str(label))
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
     refresh_caller_copy(case, locked, fields)
     return locked
 
@@ -102,6 +104,7 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = lock_case(case)
+        before = file_facts(locked)
         require_in_scope(by, locked.organisation)
         if locked.status != CaseStatus.CLOSED:
             raise CaseStateError(_("只有已结案的个案才能重新开启。"))
@@ -137,7 +140,7 @@ def reopen_case(case: Case, *, by, reason: str) -> Case:
             fields += ["publicity_objections"]
         try:
             with transaction.atomic():
-                locked.save(update_fields=fields)
+                save_file(locked, before, fields)
         except IntegrityError:
             existing = live_case_of(locked.person, locked.category)
             if existing is None:

@@ -27,6 +27,7 @@ from core.history import attribute_change
 
 from .checks import require_casework_role, require_in_scope, today
 from .eligibility import eligibility_of
+from .file_tallies import record_new_file
 from .households import refuse_if_in_another_file
 
 __all__ = ["open_case"]
@@ -162,6 +163,7 @@ def open_case(
             if existing is None:
                 raise
             raise duplicate_case_error(existing) from None
+        record_new_file(case)
     return case
 
 

@@ -37,6 +37,7 @@ from core.history import attribute_change
 from .checks import lock_case, require_casework_role, require_in_scope, today
 from .eligibility import file_figures
 from .exits import leave_file
+from .file_tallies import file_facts, save_file
 from .hardship_file import require_upper_level_approver
 
 __all__ = ["approve_review", "record_review", "review_window_days"]
@@ -149,6 +150,7 @@ def approve_review(review: CaseReview, *, by, opinion: str = "") -> CaseReview:
     opinion = (opinion or "").strip()
     with transaction.atomic():
         locked = lock_case(review.case)
+        before = file_facts(locked)
         require_upper_level_approver(by, locked)
         review = CaseReview.objects.select_for_update().get(pk=review.pk)
         if review.is_approved:
@@ -191,7 +193,7 @@ def approve_review(review: CaseReview, *, by, opinion: str = "") -> CaseReview:
                 day=day,
             )
         attribute_change(locked, by=by, reason=reason)
-        locked.save(update_fields=fields)
+        save_file(locked, before, fields)
         if "hardship_level" in fields:
             case_tier_changed.send(
                 Case, case_id=locked.pk, old=old_level, new=locked.hardship_level

@@ -1,22 +1,24 @@
 """The hardship files (困难职工档案) of the period: households by tier, entries and exits.
 
-Each figure is one `Q` over the files (`file_q`), used by the page's one aggregate query and by
-the list behind the figure. 返困 (a household back in hardship) is a file that had left by
-脱困 and was reopened in the period: read from the files' history, where the reopening shows as
-a row back at the application stage after an earlier row at 脱困.
+Each figure is one `Q` over the files (`file_q`): the list behind the figure counts the files
+it selects. The page reads the same figures from the tallies the case services keep
+(`cases.FileTally`, `cases.services.file_tallies`), which follow the same rules. 返困 (a
+household back in hardship) is a file that had left by 脱困 and was reopened in the period: read
+from the files' history, where the reopening shows as a row back at the application stage after
+an earlier row at 脱困.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
-from cases.models import Case, CaseCategory, CaseReview, FileStage, HardshipLevel
+from cases.models import Case, CaseCategory, CaseReview, FileStage, FileTally, HardshipLevel
 from cases.selectors import cases_visible_to
+from cases.services.file_tallies import ONCE_IN_FILE
 
 from ..filters import StatFilter
 from .scope import narrowed
 
-ONCE_IN_FILE = (FileStage.IN_FILE, FileStage.EXITED, FileStage.WITHDRAWN)
 FILE_FIGURES = ("in_file", "new", "exited", "returned", "withdrawn", "due")
 
 
@@ -85,24 +87,39 @@ class FileFigures:
 
 
 def file_figures(user, f: StatFilter) -> FileFigures:
-    """Two queries: the files' conditional counts, and the year's approved reviews."""
-    counts = {
-        figure: Count("id", filter=file_q(figure, f))
-        for figure in FILE_FIGURES
-        if figure != "in_file"
+    """Three queries: the files' figures from the tallies (`cases.FileTally`, a few rows per
+    organisation, tier and year), the year's 返困 from the files' history and the year's
+    approved reviews. The lists behind the figures count the files themselves (`file_q`)."""
+    year = f.year
+    balance = F("entered") - F("departed")
+    sums = {
+        "new": Sum("new", filter=Q(year=year)),
+        "exited": Sum("exited", filter=Q(year=year)),
+        "withdrawn": Sum("withdrawn", filter=Q(year=year)),
+        "due": Sum(balance, filter=Q(year__lt=year)),  # in file when the year began
     }
     for level in HardshipLevel.values:
-        counts[f"in_file_{level}"] = Count("id", filter=file_q("in_file", f, level))
-    row = filtered_files(user, f).aggregate(**counts)
+        sums[f"in_file_{level}"] = Sum(balance, filter=Q(year__lte=year, tier=level))
+    row = _file_tallies(user, f).aggregate(**sums)
     return FileFigures(
-        in_file={level: row[f"in_file_{level}"] for level in HardshipLevel.values},
-        new=row["new"],
-        exited=row["exited"],
-        returned=row["returned"],
-        withdrawn=row["withdrawn"],
-        due=row["due"],
+        in_file={level: row[f"in_file_{level}"] or 0 for level in HardshipLevel.values},
+        new=row["new"] or 0,
+        exited=row["exited"] or 0,
+        returned=filtered_files(user, f).filter(file_q("returned", f)).count(),
+        withdrawn=row["withdrawn"] or 0,
+        due=row["due"] or 0,
         reviewed=reviews_done(user, f).count(),
     )
+
+
+def _file_tallies(user, f: StatFilter) -> QuerySet[FileTally]:
+    """The tallies in scope up to the year, narrowed like `filtered_files`."""
+    qs = narrowed(FileTally.objects.filter(year__lte=f.year), user, f)
+    if f.category and f.category != CaseCategory.HARDSHIP:
+        return qs.none()
+    if f.tier:
+        qs = qs.filter(tier=f.tier)
+    return qs
 
 
 def reviews_done(user, f: StatFilter) -> QuerySet[CaseReview]:

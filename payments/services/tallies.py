@@ -3,9 +3,9 @@
 Each payment contributes to a few tally keys, a function of its state alone (`contributions`).
 A service that moves payments takes their facts before the move and hands the before and after
 to `record_moves`, inside its transaction and under its locks: the tallies change by the
-difference, one upsert per table (`INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`), so two
-transactions adding to the same row both count. `rebuild_tallies` computes the same sums from the
-payments in SQL, for a database filled before the tallies existed and as the check.
+difference, one upsert per table (`core.tallies.add_to_tallies`), so two transactions adding to
+the same row both count. `rebuild_tallies` computes the same sums from the payments in SQL, for
+a database filled before the tallies existed and as the check.
 """
 
 from collections import defaultdict
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
+from core.tallies import add_to_tallies
 
 from ..exceptions import PaymentsBusy
 from ..models import MoneyTally, Payment, PaymentStatus, PersonTally
@@ -129,8 +130,8 @@ class Moves:
     def flush(self) -> None:
         money = {k: v for k, v in self.money.items() if any(v)}
         people = {k: v for k, v in self.people.items() if v}
-        _upsert(MoneyTally, sorted((k, tuple(v)) for k, v in money.items()))
-        _upsert(PersonTally, sorted((k, (v,)) for k, v in people.items()))
+        add_to_tallies(MoneyTally, sorted((k, tuple(v)) for k, v in money.items()))
+        add_to_tallies(PersonTally, sorted((k, (v,)) for k, v in people.items()))
 
 
 def _differs(before: PaymentFacts, after: PaymentFacts) -> bool:
@@ -198,27 +199,6 @@ def move_case_tier(case_id: int, old_tier: str, new_tier: str) -> None:
 def on_case_tier_changed(sender, *, case_id: int, old: str, new: str, **kwargs) -> None:
     """`cases.signals.case_tier_changed`: the cases app cannot call `move_case_tier` itself."""
     move_case_tier(case_id, old, new)
-
-
-def _upsert(model, rows: list[tuple[tuple, tuple]]) -> None:
-    """Add `rows` (key, values) to `model`'s table in one statement, creating missing rows."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    key_columns = [model._meta.get_field(name).column for name in model.KEY]
-    value_columns = list(model.VALUES)
-    columns = ", ".join(connection.ops.quote_name(c) for c in key_columns + value_columns)
-    width = len(key_columns) + len(value_columns)
-    placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
-    conflict = ", ".join(connection.ops.quote_name(c) for c in key_columns)
-    params = [value for key, values in rows for value in (*key, *values)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 — our names
-            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
-            params,
-        )
 
 
 # Rebuilding from the payments ------------------------------------------------------------

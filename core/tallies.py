@@ -1,0 +1,29 @@
+"""Adding to pre-aggregated tallies (the statistics' counters) in one statement.
+
+A tally model names its key columns in `KEY` and its counters in `VALUES`. Each service adds the
+difference it makes with `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`, so two
+transactions adding to the same row both count and neither reads it first.
+"""
+
+from django.db import connection
+
+
+def add_to_tallies(model, rows: list[tuple[tuple, tuple]]) -> None:
+    """Add `rows` (key, values) to `model`'s table in one statement, creating missing rows."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    key_columns = [model._meta.get_field(name).column for name in model.KEY]
+    value_columns = [connection.ops.quote_name(c) for c in model.VALUES]
+    columns = ", ".join([connection.ops.quote_name(c) for c in key_columns] + value_columns)
+    width = len(key_columns) + len(value_columns)
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
+    conflict = ", ".join(connection.ops.quote_name(c) for c in key_columns)
+    params = [value for key, values in rows for value in (*key, *values)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 — our names
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
+            params,
+        )
