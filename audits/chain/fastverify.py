@@ -289,28 +289,30 @@ class ChainPass:
 
 
 def verified_chain_prefix(model, keys, start: tuple[int, str]) -> tuple[int, str]:
-    """How far the chain of `model` (the access log's: the change chain's links are checked by
-    `ChainPass`) from `start` (sequence number, chain digest there) links correctly, in one
-    tight loop over one cursor: the (sequence number, chain digest) of the last good link. The
-    row-by-row chain check continues from there, to word a problem and to compare the head."""
+    """How far the chain of `model` from `start` (sequence number, chain digest there) links
+    correctly, a keyset chunk at a time in one tight loop (on any database: a client-side cursor
+    over the whole chain would hold it all in memory on PostgreSQL): the (sequence number, chain
+    digest) of the last good link. The row-by-row chain check continues from there, to word a
+    problem and to compare the head. On SQLite the change chain's links were checked by
+    `ChainPass`, which starts this one at its end."""
     table = connection.ops.quote_name(model._meta.db_table)
     seq, previous = start
     last_kid, base = None, None
-    with connection.cursor() as cursor:
-        cursor.execute(
+    while True:
+        rows = fetch(
             f"SELECT chain_seq, chain_digest, key_id, digest FROM {table} "
-            f"WHERE chain_seq > %s ORDER BY chain_seq",
+            f"WHERE chain_seq > %s ORDER BY chain_seq LIMIT {CHUNK}",
             (seq,),
         )
-        while rows := cursor.fetchmany(CHUNK):
-            for n, chain_digest, kid, digest in rows:
-                if kid != last_kid:
-                    last_kid, base = kid, keys.keyed(kid)
-                if base is None or n != seq + 1:
-                    return seq, previous
-                mac = base.copy()
-                mac.update(f"{previous}\x1f{n}\x1f{digest}".encode())
-                if mac.hexdigest() != chain_digest:
-                    return seq, previous
-                seq, previous = n, chain_digest
-    return seq, previous
+        for n, chain_digest, kid, digest in rows:
+            if kid != last_kid:
+                last_kid, base = kid, keys.keyed(kid)
+            if base is None or n != seq + 1:
+                return seq, previous
+            mac = base.copy()
+            mac.update(f"{previous}\x1f{n}\x1f{digest}".encode())
+            if mac.hexdigest() != chain_digest:
+                return seq, previous
+            seq, previous = n, chain_digest
+        if len(rows) < CHUNK:
+            return seq, previous

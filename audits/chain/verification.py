@@ -332,8 +332,7 @@ def _chain_problems(
     def describe(r: tuple) -> str:
         return f"{r[5]} history_id={r[6]}" if model is ChangeEntry else f"{label} id={r[1]}"
 
-    if connection.vendor == "sqlite" and model is AccessLog:
-        start = verified_chain_prefix(model, keys, start)
+    start = verified_chain_prefix(model, keys, start)
     reader = CanonicalReader(model, ("id", *columns))
     previous, expected = start[1], start[0] + 1
     for chunk in reader.chunks(
@@ -431,8 +430,8 @@ def verify(*, seal: bool = True, since: Position | None = None) -> Iterator[Prob
     for label, tracked in sorted(tracked_models().items()):
         yield from _history_problems(tracked, keys, starts.get(label), fast)
     yield from _orphan_entries(since)
-    # The change chain's links from where the pass found them good (to word a problem there and
-    # compare the head); the access chain's from its tight loop.
+    # The change chain from where the pass found its links good (to word a problem there and
+    # compare the head).
     yield from _chain_problems(
         CHAIN_CHANGES, ChangeEntry, keys, fast[1].chain_end if fast else change_start
     )
