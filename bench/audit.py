@@ -117,7 +117,7 @@ def measure_verification() -> None:
     """The full verification in one process, then as configured (a long chain in two halves on
     two cores where the database is a file: the wall time shrinks, the CPU time does not)."""
     rows = history_rows()
-    for processes in (1, int(getattr(settings, "AUDIT_VERIFY_PROCESSES", 2))):
+    for processes in (1, settings.AUDIT_VERIFY_PROCESSES):
         settings.AUDIT_VERIFY_PROCESSES = processes
         with Clock() as full:
             call_command("verify_audit", "--full", stdout=io.StringIO())

@@ -178,8 +178,10 @@ class ChainPass:
             result.chain_end = self._sealed(result, start, full=full)
         else:
             second = Deferred(lambda: self._second_half(middle))
-            first = self._sealed(result, start, full=True, upto=middle[0])
-            suspects, end = second.result()
+            try:
+                first = self._sealed(result, start, full=True, upto=middle[0])
+            finally:  # the child is reaped even when this half fails
+                suspects, end = second.result()
             for label, ids in suspects.items():
                 result.suspects.setdefault(label, []).extend(ids)
             # The second half links on from the middle row: only if the first reached it.
@@ -194,7 +196,7 @@ class ChainPass:
     def _middle(self) -> tuple[int, str] | None:
         """(sequence number, chain digest) of the row where a long chain is split in two, when
         two processes may verify it (AUDIT_VERIFY_PROCESSES, default 2)."""
-        if int(getattr(settings, "AUDIT_VERIFY_PROCESSES", 2)) < 2:
+        if settings.AUDIT_VERIFY_PROCESSES < 2:
             return None
         ((last,),) = fetch(f"SELECT MAX(chain_seq) FROM {self.entries}", ())
         if last is None or last < SPLIT_MIN:
