@@ -4,12 +4,14 @@ SQLite builds the digest texts inside its own step, which a thread cannot overla
 hashing (every row goes back through the GIL), so the second half of the chain is read by a
 child process with its own connection to the same file. Only where that is sound: a database
 file (an in-memory one is not shared), outside a transaction (a child does not see uncommitted
-rows), on a POSIX system. Elsewhere the half runs here, after the first, with the same result.
-The child's CPU time is the parent's to report (`resource.RUSAGE_CHILDREN` once it is reaped).
+rows), in a single-threaded process on a POSIX system. Elsewhere the half runs here, after the
+first, with the same result. The child's CPU time is the parent's to report
+(`resource.RUSAGE_CHILDREN` once it is reaped).
 """
 
 import os
 import pickle
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +19,11 @@ from django.db import connection
 
 
 def can_fork() -> bool:
+    """Only a single-threaded process forks: a lock another thread holds at the fork (logging,
+    an import) would stay held in the child for ever."""
     if not hasattr(os, "fork") or connection.vendor != "sqlite" or connection.in_atomic_block:
+        return False
+    if threading.active_count() > 1:
         return False
     # SQLite's wrapper only has is_in_memory_db.
     return not connection.is_in_memory_db()  # type: ignore[attr-defined]
