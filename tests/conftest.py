@@ -6,6 +6,7 @@ from django.utils import translation
 from accounts.roles import Role
 
 from .factories import OrganisationFactory, make_user
+from .migrated_once import django_db_setup  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
