@@ -1,7 +1,9 @@
 """Open a spreadsheet the way a clerk would: LibreOffice computes every formula and writes what
 it shows as CSV (`soffice --headless --convert-to csv`)."""
 
+import atexit
 import csv
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -9,6 +11,15 @@ from decimal import Decimal
 from pathlib import Path
 
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, double quote, UTF-8
+
+
+@functools.cache
+def _profile() -> str:
+    """One LibreOffice profile per test process: a new profile makes soffice build it and start
+    twice (seconds per call); each xdist worker has its own, so no two run on one profile."""
+    folder = tempfile.mkdtemp(prefix="relief-lo-profile-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def libreoffice_rows(content: bytes) -> list[list[str]]:
@@ -22,7 +33,7 @@ def libreoffice_rows(content: bytes) -> list[list[str]]:
         subprocess.run(
             [
                 soffice,
-                f"-env:UserInstallation=file://{folder}/profile",
+                f"-env:UserInstallation=file://{_profile()}",
                 "--headless",
                 "--convert-to",
                 CSV_FILTER,
