@@ -80,3 +80,30 @@ def _forget_audit_column_sets():
     from audits.chain.entries import forget_column_sets
 
     forget_column_sets()
+
+
+# The longest tests, longest first (measured with --durations: minutes on a loaded machine, tens
+# of seconds on a quiet one). xdist hands tests out in collection order, so one of these
+# collected near the end runs alone at the tail while the other worker idles; collected first,
+# they overlap the rest.
+LONGEST = (
+    "tests/transfers/test_people_import.py::test_two_hundred_thousand_rows_",
+    "tests/edges/test_fuzz_every_url.py::test_junk_in_every_field_",
+    "tests/test_seed_demo.py::test_seed_demo_reset_rebuilds_",
+    "tests/payments/test_state_machine.py::test_payment_state_machine_keeps_its_invariants",
+    "tests/flows/test_season_journey.py::test_a_warmth_season_from_allocation_",
+    "tests/api/test_schemathesis.py::test_every_operation_answers_",
+    "tests/figures/test_reconciliation.py::test_every_money_figure_reconciles_",
+    "tests/payments/test_bulk_approval.py::test_bulk_and_one_by_one_give_",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """The longest tests first, longest of all first; the rest keep their order."""
+
+    def rank(item) -> int:
+        return next(
+            (n for n, prefix in enumerate(LONGEST) if item.nodeid.startswith(prefix)), len(LONGEST)
+        )
+
+    items.sort(key=rank)
