@@ -37,6 +37,11 @@ class Section:
     headers: tuple[str, ...]
     lines: list[Line] = field(default_factory=list)
 
+    @property
+    def money(self) -> bool:
+        """Paid, reversed, net and pending, each as 人次 and 元: the PDF sizes these columns."""
+        return self.headers == MONEY_HEADERS
+
 
 @dataclass
 class ReturnSheet:
