@@ -7,6 +7,8 @@ transactions adding to the same row both count and neither reads it first.
 
 from django.db import connection
 
+from .prepared import prepared_cursor
+
 
 def add_to_tallies(model, rows: list[tuple[tuple, tuple]]) -> None:
     """Add `rows` (key, values) to `model`'s table in one statement, creating missing rows."""
@@ -21,7 +23,8 @@ def add_to_tallies(model, rows: list[tuple[tuple, tuple]]) -> None:
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
     conflict = ", ".join(connection.ops.quote_name(c) for c in key_columns)
     params = [value for key, values in rows for value in (*key, *values)]
-    with connection.cursor() as cursor:
+    # One row (a single payment's or case's move) is the common, fixed-shape statement.
+    with prepared_cursor(prepare=len(rows) == 1) as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 — our names
             f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",

@@ -5,6 +5,8 @@ import functools
 from django.db import connection, transaction
 from django.db.models import Max
 
+from core.prepared import prepared_cursor
+
 from ..models import ChangeEntry, HistoryColumns
 from ..registry import OrganisationResolver, Tracked
 from .digests import ENTRY_FIELDS, entry_text, join_entry_text
@@ -159,7 +161,7 @@ def record_history_row(tracked: Tracked, history_instance, instance=None) -> Non
     (time, user, kind, reason) are the in-memory values the history row was written from."""
     reading = _single_row(tracked)
     history_id = history_instance.history_id
-    raw = fetch(reading.sql, (history_id,))
+    raw = fetch(reading.sql, (history_id,), prepare=True)
     previous, row = raw[0][0], reading.reader.convert_row(raw[0][1:])
     resolver = OrganisationResolver()
     known = _organisation_in_memory(instance) if instance is not None else None
@@ -208,7 +210,7 @@ def record_history_row(tracked: Tracked, history_instance, instance=None) -> Non
         "digest": _mac(text, key),
         "chain_digest": "",
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_insert_sql(), [prep(values[name]) for name, prep in _ENTRY_PREP])
     schedule_seal()
 

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import connection, models
 from django.db.models.expressions import Col
 
+from core.prepared import prepared_cursor
+
 from ..registry import canonical
 from .keys import CHUNK
 
@@ -147,11 +149,12 @@ class CanonicalReader:
         return rows
 
 
-def fetch(sql: str, params: tuple) -> list:
+def fetch(sql: str, params: tuple, *, prepare: bool = False) -> list:
     """Every row of `sql`, through Django's cursor (so the statement is counted and logged like
     any other) but with psycopg's C loaders on PostgreSQL: Django's make timestamps in Python;
-    psycopg's give the same aware values (UTC session), and jsonb parsed as JSONField would."""
-    with connection.cursor() as wrapper:
+    psycopg's give the same aware values (UTC session), and jsonb parsed as JSONField would.
+    `prepare`: a statement of fixed text run on every save, kept prepared (`core.prepared`)."""
+    with prepared_cursor(prepare=prepare) as wrapper:
         if connection.vendor == "postgresql":
             import psycopg
             from psycopg.pq import Format

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Organisation, Person
 from cases.selectors import current_files
-from core.prepared import ModelColumns, PreparedQuery
+from core.prepared import ModelColumns, PreparedQuery, prepared_cursor
 
 from ..models import Allocation, AssistanceStandard, Campaign, Payment
 from ..selectors import COMMITTED, ZERO, _cents
@@ -94,7 +94,7 @@ def lock_for_approval(payment_id: int) -> tuple[Campaign, Payment]:
     """The payment's campaign, the payment and its person, locked in that order, with the
     payment's organisation (not locked) for the scope check and the audit trail."""
     statement = _lock_statement()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(statement.sql, [payment_id])
         row = cursor.fetchone()
     if row is None:

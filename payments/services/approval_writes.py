@@ -24,6 +24,7 @@ from simple_history.signals import post_create_historical_record
 
 from cases.models import Person
 from core.history import bulk_history_written
+from core.prepared import prepared_cursor
 
 from ..models import Payment
 from .payee import PAYEE_SOURCES
@@ -121,8 +122,10 @@ def _update(
     return sql, [*params, *ids]
 
 
-def _execute(sql: str, params: list) -> list[tuple]:
-    with _connection().cursor() as cursor:
+def _execute(sql: str, params: list, *, prepare: bool = False) -> list[tuple]:
+    """Run one statement; `prepare` for one of a fixed text (a single payment's), which
+    PostgreSQL then keeps planned on the connection (`core.prepared`)."""
+    with prepared_cursor(router.db_for_write(Payment), prepare=prepare) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
@@ -180,7 +183,8 @@ def _update_and_copy(
         f"{head}FROM updated ORDER BY {pk} "
         f"RETURNING {quote(_history()._meta.pk.column)}"
     )
-    rows = _execute(sql, [*update_params, *_fixed_values(fixed, by=by, reason=reason, now=now)])
+    params = [*update_params, *_fixed_values(fixed, by=by, reason=reason, now=now)]
+    rows = _execute(sql, params, prepare=len(ids) == 1)
     if len(rows) != len(ids):
         raise AssertionError(f"{len(rows)} history rows for {len(ids)} payments")
     return [row[0] for row in rows]
