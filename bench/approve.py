@@ -9,6 +9,9 @@
 connection only): the rate without waiting for the disk's flush at each COMMIT, which on this
 machine is a few milliseconds — a floor under any one-transaction-per-approval rate. Not a
 setting Relief uses: it shows how much of the wall time is the flush.
+`BENCH_PROCESSES=N` (N > 1) then runs N processes at once, as N finance officers approving in N
+campaigns (one campaign's approvals queue on its row lock by design), each `BENCH_COUNT`
+payments, and prints their aggregate rate after the serial one: both figures, same run.
 
 The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
 is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
@@ -19,6 +22,7 @@ a machine shared with other work distorts far less, and the load average.
 
 import cProfile
 import datetime
+import multiprocessing
 import os
 import sys
 import time
@@ -135,11 +139,15 @@ def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: i
 
 
 def main() -> None:
+    serial()
+    processes = int(os.environ.get("BENCH_PROCESSES", "1"))
+    if processes > 1:
+        in_parallel(processes)
+
+
+def serial() -> None:
     campaign, finance, payments = set_up()
-    sync_commit = os.environ.get("BENCH_SYNC_COMMIT", "")
-    if sync_commit and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [sync_commit])
+    sync_commit = _session_settings()
     load = os.getloadavg()[0]
     profile = os.environ.get("BENCH_PROFILE")
     profiler = cProfile.Profile(time.process_time) if profile else None  # CPU, not waits
@@ -163,6 +171,61 @@ def main() -> None:
         f"synchronous_commit {sync_commit or 'default'}; {statements} statements for one "
         f"approval incl. BEGIN/COMMIT (with its after-commit seal request, made at most once "
         f"per AUDIT_SEAL_DELAY; the seal itself is the db_worker's)"
+    )
+
+
+def _session_settings() -> str:
+    """`BENCH_SYNC_COMMIT` on this process's connection; its value."""
+    sync_commit = os.environ.get("BENCH_SYNC_COMMIT", "")
+    if sync_commit and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('synchronous_commit', %s, false)", [sync_commit])
+    return sync_commit
+
+
+def _approve_all(payments, finance, start, results) -> None:
+    """One officer's process: wait for the others, approve its campaign's payments."""
+    connection.close()  # the parent's socket is not this process's
+    _session_settings()
+    start.wait()
+    cpu = time.process_time()
+    for payment in payments:
+        approve_payment(payment, by=finance)
+    results.put((time.perf_counter(), time.process_time() - cpu))
+
+
+def in_parallel(processes: int) -> None:
+    """`processes` officers at once, each in its own campaign; timed from the common start to
+    the last one's end."""
+    work = [set_up() for _ in range(processes)]
+    connection.close()  # not inherited by the children
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(processes + 1), context.Queue()
+    children = [
+        context.Process(target=_approve_all, args=(payments, finance, start, results))
+        for _campaign, finance, payments in work
+    ]
+    for child in children:
+        child.start()
+    load = os.getloadavg()[0]
+    start.wait()
+    started = time.perf_counter()
+    ends, cpus = zip(*(results.get() for _ in children), strict=True)
+    for child in children:
+        child.join()
+    elapsed = max(ends) - started
+    approved = Payment.objects.filter(
+        campaign__in=[campaign for campaign, _f, _p in work], status="approved"
+    ).count()
+    if approved != processes * COUNT:
+        raise SystemExit(f"approved {approved} of {processes * COUNT}")
+    print(
+        f"{connection.vendor}: {processes} processes at once (one campaign and officer each): "
+        f"approved {approved} in {elapsed:.2f} s = {approved / elapsed:.0f} approvals per "
+        f"second in all ({approved / elapsed / processes:.0f} per process); "
+        f"{1000 * sum(cpus) / approved:.2f} ms CPU per approval (the processes'); load average "
+        f"{load:.1f} → {os.getloadavg()[0]:.1f}; "
+        f"synchronous_commit {os.environ.get('BENCH_SYNC_COMMIT') or 'default'}"
     )
 
 
