@@ -44,3 +44,28 @@ def test_model_columns_make_the_instance_the_orm_makes(union_a):
     assert type(made) is Organisation and not made._state.adding
     for field in Organisation._meta.concrete_fields:
         assert getattr(made, field.attname) == getattr(loaded, field.attname), field.name
+
+
+def test_a_prepared_cursor_runs_its_statement_prepared_on_postgresql_and_counts_it(union_a):
+    """The statement is parsed once and kept on the connection (PostgreSQL), counted and logged
+    with its text like any other, and gives the rows a plain cursor gives."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.prepared import prepared_cursor
+
+    sql = f"SELECT id, name FROM {Organisation._meta.db_table} WHERE id = %s"  # noqa: S608
+    with CaptureQueriesContext(connection) as context:
+        for _ in range(2):
+            with prepared_cursor() as cursor:
+                cursor.execute(sql, [union_a.pk])
+                assert cursor.fetchall() == [(union_a.pk, union_a.name)]
+    assert len(context.captured_queries) == 2
+    assert all("FROM" in query["sql"] for query in context.captured_queries)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                [f"%FROM {Organisation._meta.db_table} WHERE id = $1%"],
+            )
+            assert cursor.fetchone() == (1,)
