@@ -7,10 +7,11 @@ it avoids the work that is the same every time and the work WeasyPrint does not 
   share between threads rendering at the same time;
 - the tables are laid out `fixed` (return.css);
 - Python's cyclic garbage collector is paused while WeasyPrint builds and lays out the boxes.
-  WeasyPrint allocates some hundred thousand objects that live until the PDF is written; every
-  few thousand allocations the collector walks them, and every surviving object of the
-  process, again. Paused, they are collected once, afterwards: about a fifth of the
-  rendering's CPU on a small process, more in a server's larger one (bench/README.md).
+  WeasyPrint allocates some hundred thousand objects that live until the PDF is written, enough
+  to set off several full collections in a process of a Django worker's size (~100,000
+  objects), each walking them all again. Paused, they are collected once, afterwards: 100-130 ms
+  of 550 ms CPU for the federation's return (bench/README.md). A process holding millions of
+  objects runs full collections rarely anyway and gains little.
 """
 
 import gc
