@@ -7,10 +7,10 @@
 Recreates the PostgreSQL database `bench_stats` (`BENCH_DATABASE_URL` to change it), migrates
 it, and fills it by SQL (`generate_series`): a federation of 30 unions of four organisations
 each (five sectors), N people (one union holding an eighth of them: the officer's scope), one
-case per person (30 % hardship files over three tiers, the rest spread over the other
-categories), 40 campaigns (ten years × four kinds, two funding sources) and M payments, two per
-person in different campaigns: 88 % paid, 3 % paid then reversed a month later, 5 % approved,
-4 % submitted, dated through their campaign's year.
+case per person (30 % hardship files over three tiers, each with its spell in the register,
+the rest spread over the other categories), 40 campaigns (ten years × four kinds, two funding
+sources) and M payments, two per person in different campaigns: 88 % paid, 3 % paid then
+reversed a month later, 5 % approved, 4 % submitted, dated through their campaign's year.
 
 After the fill, `rebuild_statistics` fills the tallies the page reads (timed apart: it is the
 one-off cost of an upgrade). `--keep` reuses the filled database (migrating it and, with
@@ -95,7 +95,7 @@ def fill(people: int, payments: int):
 
     from accounts.models import User
     from accounts.roles import Role, ensure_role_groups
-    from cases.models import Case, Organisation, Person
+    from cases.models import Case, FileSpell, Organisation, Person
     from cases.services import save_organisation
     from payments.models import Campaign, Payment
 
@@ -207,7 +207,19 @@ def fill(people: int, payments: int):
         },
         "cases_person AS p",
     )
-    print(f"cases: {time.perf_counter() - started:.0f} s", flush=True)
+    # Each file's spell (`FileSpell`) from its fields, as the data migration writes it.
+    insert_select(
+        FileSpell,
+        {
+            "id": None,
+            "case_id": "c.id",
+            "approved_on": "c.file_approved_on",
+            "ended_at": "c.closed_at",
+            "ended_as": "CASE WHEN c.file_stage = 'exited' THEN 'exited' ELSE '' END",
+        },
+        "cases_case AS c WHERE c.category = 'hardship'",
+    )
+    print(f"cases and their spells: {time.perf_counter() - started:.0f} s", flush=True)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT MIN(id) FROM cases_case")
@@ -251,7 +263,8 @@ def fill(people: int, payments: int):
     print(f"payments: {time.perf_counter() - started:.0f} s", flush=True)
     connection.ensure_connection()
     with connection.cursor() as cursor:
-        for table in ("cases_person", "cases_case", "payments_payment", "cases_organisation"):
+        tables = ("cases_person", "cases_case", "cases_filespell", "payments_payment")
+        for table in (*tables, "cases_organisation"):
             cursor.execute(f"VACUUM ANALYZE {table}")
     rebuild()
     return leader, officer

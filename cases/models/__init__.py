@@ -23,6 +23,7 @@ from .organisations import Organisation, Sector
 from .people import EmploymentStatus, Gender, Person
 from .povertylines import HardshipPolicy, PovertyLine
 from .reviews import CaseReview, ReviewOutcome
+from .spells import FileSpell
 from .tallies import FileTally
 from .visits import Attachment, Visit, VisitKind
 
@@ -42,6 +43,7 @@ __all__ = [
     "ExitReason",
     "EmploymentStatus",
     "ExpenseKind",
+    "FileSpell",
     "FileStage",
     "FileTally",
     "Gender",

@@ -2,19 +2,25 @@
 
 Each figure is one `Q` over the files (`file_q`): the list behind the figure counts the files
 it selects. The page reads the same figures from the tallies the case services keep
-(`cases.FileTally`, `cases.services.file_tallies`), which follow the same rules. 返困 (a
-household back in hardship) is a file that had left by 脱困 and was reopened in the period: read
-from the files' history, where the reopening shows as a row back at the application stage after
-an earlier row at 脱困.
+(`cases.FileTally`, `cases.services.file_tallies`), which follow the same rules from the same
+spells (`cases.FileSpell`, a file's passes through the register). 返困 (a household back in
+hardship) is a file that had left by 脱困 and was reopened in the period.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
-from cases.models import Case, CaseCategory, CaseReview, FileStage, FileTally, HardshipLevel
+from cases.models import (
+    Case,
+    CaseCategory,
+    CaseReview,
+    FileSpell,
+    FileStage,
+    FileTally,
+    HardshipLevel,
+)
 from cases.selectors import cases_visible_to
-from cases.services.file_tallies import ONCE_IN_FILE
 
 from ..filters import StatFilter
 from .scope import narrowed
@@ -23,42 +29,31 @@ FILE_FIGURES = ("in_file", "new", "exited", "returned", "withdrawn", "due")
 
 
 def file_q(figure: str, f: StatFilter, tier: str = "") -> Q:
-    """The files one figure counts. `in_file` is the households in file at the period's end."""
+    """The files one figure counts, by their spells (`cases.FileSpell`): a file is listed once
+    however many of its spells match. `in_file` is the households in file at the period's end."""
+    spells = FileSpell.objects.filter(case=OuterRef("pk"))
     if figure == "in_file":
-        q = Q(file_stage__in=ONCE_IN_FILE, file_approved_on__lte=f.last_day) & (
-            Q(closed_at__isnull=True) | Q(closed_at__gte=f.end)
+        spells = spells.filter(approved_on__lte=f.last_day).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=f.end)
         )
-        return q & Q(hardship_level=tier) if tier else q
-    if figure == "new":
-        return Q(file_approved_on__gte=f.first_day, file_approved_on__lte=f.last_day)
-    if figure in ("exited", "withdrawn"):
-        stage = FileStage.EXITED if figure == "exited" else FileStage.WITHDRAWN
-        return Q(file_stage=stage, closed_at__gte=f.start, closed_at__lt=f.end)
-    if figure == "due":
+    elif figure == "due":
         # In file when the year began: each of these owes the year's review.
-        return Q(file_stage__in=ONCE_IN_FILE, file_approved_on__lt=f.first_day) & (
-            Q(closed_at__isnull=True) | Q(closed_at__gte=f.start)
+        spells = spells.filter(approved_on__lt=f.first_day).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gte=f.start)
         )
-    if figure == "returned":
-        return Q(pk__in=_returned_ids(f))
-    raise ValueError(figure)
-
-
-def _returned_ids(f: StatFilter):
-    history = Case.history.model
-    earlier_exit = history.objects.filter(
-        id=OuterRef("id"), file_stage=FileStage.EXITED, history_date__lt=OuterRef("history_date")
-    )
-    return (
-        history.objects.filter(
-            category=CaseCategory.HARDSHIP,
-            file_stage=FileStage.APPLIED,
-            applied_on__gte=f.first_day,
-            applied_on__lte=f.last_day,
+    elif figure == "new":
+        spells = spells.filter(
+            returned_on__isnull=True, approved_on__gte=f.first_day, approved_on__lte=f.last_day
         )
-        .filter(Exists(earlier_exit))
-        .values("id")
-    )
+    elif figure in ("exited", "withdrawn"):
+        stage = FileStage.EXITED if figure == "exited" else FileStage.WITHDRAWN
+        spells = spells.filter(ended_as=stage, ended_at__gte=f.start, ended_at__lt=f.end)
+    elif figure == "returned":
+        spells = spells.filter(returned_on__gte=f.first_day, returned_on__lte=f.last_day)
+    else:
+        raise ValueError(figure)
+    q = Q(Exists(spells))
+    return q & Q(hardship_level=tier) if tier else q
 
 
 def filtered_files(user, f: StatFilter) -> QuerySet[Case]:
@@ -87,15 +82,16 @@ class FileFigures:
 
 
 def file_figures(user, f: StatFilter) -> FileFigures:
-    """Three queries: the files' figures from the tallies (`cases.FileTally`, a few rows per
-    organisation, tier and year), the year's 返困 from the files' history and the year's
-    approved reviews. The lists behind the figures count the files themselves (`file_q`)."""
+    """Two queries: the files' figures from the tallies (`cases.FileTally`, a few rows per
+    organisation, tier and year) and the year's approved reviews. The lists behind the figures
+    count the files themselves (`file_q`)."""
     year = f.year
     balance = F("entered") - F("departed")
     sums = {
         "new": Sum("new", filter=Q(year=year)),
         "exited": Sum("exited", filter=Q(year=year)),
         "withdrawn": Sum("withdrawn", filter=Q(year=year)),
+        "returned": Sum("returned", filter=Q(year=year)),
         "due": Sum(balance, filter=Q(year__lt=year)),  # in file when the year began
     }
     for level in HardshipLevel.values:
@@ -105,7 +101,7 @@ def file_figures(user, f: StatFilter) -> FileFigures:
         in_file={level: row[f"in_file_{level}"] or 0 for level in HardshipLevel.values},
         new=row["new"] or 0,
         exited=row["exited"] or 0,
-        returned=filtered_files(user, f).filter(file_q("returned", f)).count(),
+        returned=row["returned"] or 0,
         withdrawn=row["withdrawn"] or 0,
         due=row["due"] or 0,
         reviewed=reviews_done(user, f).count(),

@@ -117,3 +117,26 @@ def test_the_demo_is_deterministic_and_safe_to_run_twice(union_a, union_b, offic
     cases = Case.objects.count()
     run(people, officer, seed=3)  # already seeded: nothing added
     assert Case.objects.count() == cases
+
+
+def test_the_demos_files_get_their_spells_from_their_history(seeded):
+    from cases.demo.tallies import count_files
+    from cases.models import FileSpell
+    from cases.services.file_tallies import file_differences
+
+    count_files(seeded[1])
+
+    files = Case.objects.filter(category=CaseCategory.HARDSHIP)
+    assert set(FileSpell.objects.values_list("case_id", flat=True)) == set(
+        files.values_list("pk", flat=True)
+    )
+    for case in files:  # a spell per pass: the first, then one per reopening
+        rows = list(case.history.order_by("history_date", "history_id"))
+        reopenings = sum(
+            1 for a, b in zip(rows, rows[1:], strict=False) if a.closed_at and not b.closed_at
+        )
+        spells = list(case.spells.order_by("id"))
+        assert len(spells) == 1 + reopenings
+        assert spells[-1].ended_at == case.closed_at
+    assert FileSpell.objects.exclude(ended_as="").exists()
+    assert file_differences() == []

@@ -84,7 +84,7 @@ def test_a_list_behind_a_figure_costs_the_same_whatever_the_rows(
     assert len(response.context["page"].object_list) == 4
 
 
-QUERIES = 20  # the files from their tallies, and the year's 返困 from the history apart
+QUERIES = 19  # the files (返困 too) from their tallies, one query
 LIST_QUERIES = 10
 
 
