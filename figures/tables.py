@@ -138,7 +138,7 @@ def build_statistics(user, f: StatFilter) -> Statistics:
 
     unions = s.roll_up(groups, lambda g: organisations.union_of(g.organisation))
     by_union = []
-    for pk, money in sorted(unions.items(), key=lambda item: organisations.units[item[0]].path):
+    for pk, money in sorted(unions.items(), key=lambda item: organisations.union_order(item[0])):
         own = organisations.anchor is not None and pk == organisations.anchor.pk
         by_union.append(
             _row(f, organisations.union_label(pk), money, organisation=pk, own=own or None)

@@ -55,6 +55,7 @@ class Unit:
     name: str
     path: str
     sector: str
+    code: str
 
 
 class OrganisationMap:
@@ -65,9 +66,9 @@ class OrganisationMap:
         rows = (
             organisations_visible_to(user)
             .order_by("path")
-            .values_list("id", "name", "path", "sector")
+            .values_list("id", "name", "path", "sector", "code")
         )
-        self.units = {pk: Unit(pk, name, path, sector) for pk, name, path, sector in rows}
+        self.units = {row[0]: Unit(*row) for row in rows}
         anchor = f.organisation or getattr(user, "organisation", None)
         self.anchor: Unit | None = self.units.get(anchor.pk) if anchor is not None else None
         self._depth = len(_parts(self.anchor.path)) if self.anchor else 0
@@ -87,6 +88,14 @@ class OrganisationMap:
         if len(parts) == self._depth:
             return unit.pk
         return parts[self._depth]
+
+    def union_order(self, pk: int) -> tuple[bool, str, str]:
+        """Sort key of the by-union rows: the anchor's own row (本级) first, then its unions by
+        their code, as the federation numbers them (the path holds ids: "/1/10/" sorts before
+        "/1/2/")."""
+        unit = self.units[pk]
+        own = self.anchor is not None and pk == self.anchor.pk
+        return (not own, unit.code, unit.name)
 
     def union_label(self, pk: int) -> str:
         unit = self.units[pk]

@@ -106,3 +106,29 @@ def test_a_filtered_page_costs_one_query_more_whatever_the_rows(
     with django_assert_num_queries(QUERIES + 2):
         response = client.get(reverse("figures:statistics"), params)
     assert response.context["stats"].total.money.paid_n == 3
+
+
+def test_unions_are_listed_by_their_code_not_by_their_place_in_the_path(
+    client, leader, officer, walk, union_a
+):
+    """Paths hold ids ("/1/10/" sorts before "/1/9/"): the by-union rows of the page and of the
+    return follow the federation's codes whatever the ids. Created Z, Y, X: of three
+    consecutive ids, at least two are in the paths' order, so the path order cannot pass."""
+    from tests.factories import OrganisationFactory
+
+    unions = [
+        OrganisationFactory(code=code, name=f"{code}分会", parent=union_a)
+        for code in ("U-Z", "U-Y", "U-X")
+    ]
+    for n, union in enumerate(unions):
+        walk("paid", paid_on=datetime.date(2026, 2, 2 + n), case=case_in(union, officer=officer))
+    client.force_login(leader)
+    walk("paid", paid_on=datetime.date(2026, 3, 1))  # the union's own row (本级) goes first
+    query = {"year": 2026, "organisation": union_a.pk}
+    stats = client.get(reverse("figures:statistics"), query).context["stats"]
+    assert [row.label for row in stats.by_union] == [
+        f"{union_a.name}（本级）",
+        "U-X分会",
+        "U-Y分会",
+        "U-Z分会",
+    ]
