@@ -18,10 +18,11 @@ one-off cost of an upgrade). `--keep` reuses the filled database (migrating it a
 
 Then times, through the real views (test client: scope, filters, aggregates, template), for the
 federation's leader and for that union's officer: the page for one year, the page filtered by
-a union and a campaign kind, a figure's list, and the return as XLSX and as PDF (from the
-rendered-PDF cache once printed, and rendered afresh with the cache emptied). Medians of 5 after
-one warm-up: wall and this process's CPU milliseconds, the number of queries of one
-request, and the figure against the 300 ms target, with the load average beside it.
+a union and a campaign kind, two figures' lists (the net payments, the households in file: the
+files' spells), and the return as XLSX and as PDF (from the rendered-PDF cache once printed, and
+rendered afresh with the cache emptied). Medians of 5 after one warm-up: wall and this
+process's CPU milliseconds, the number of queries of one request, and the figure against the
+300 ms target, with the load average beside it.
 """
 
 import argparse
@@ -378,6 +379,7 @@ def main() -> None:
             ("page", get("/statistics/")),
             ("page, one union, warmth", get("/statistics/", organisation=union, kind="warmth")),
             ("list behind the net figure", get("/statistics/payments/", figure="net")),
+            ("list behind the in-file figure", get("/statistics/files/", figure="in_file")),
             ("return XLSX", get("/statistics/return.xlsx")),
             ("return PDF", get("/statistics/return.pdf")),
             ("return PDF, rendered (cache emptied)", _uncached(get("/statistics/return.pdf"))),
