@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import (
+    Case,
     CharField,
     DecimalField,
     Exists,
@@ -29,6 +30,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -145,7 +147,11 @@ def _facts_queryset(on_date: datetime.date):
                 AssistanceStandard.objects.filter(item=OuterRef("assistance_item"))
             ),
             any_allocation=Exists(allocations),
-            allocation=Subquery(covering.values("pk")[:1]),
+            # Looked for only when the campaign has allocations at all (PostgreSQL runs a CASE
+            # branch's subquery only when it is taken): the search matches every organisation's
+            # path against the payment's, a scan of the organisations table, for nothing in a
+            # campaign without allocations.
+            allocation=Case(When(Exists(allocations), then=Subquery(covering.values("pk")[:1]))),
         )
         .values_list(
             "campaign_committed",
