@@ -12,8 +12,19 @@ from .prepared import prepared_cursor
 
 def add_to_tallies(model, rows: list[tuple[tuple, tuple]]) -> None:
     """Add `rows` (key, values) to `model`'s table in one statement, creating missing rows."""
-    if not rows:
+    statement = tally_statement(model, rows)
+    if statement is None:
         return
+    # One row (a single payment's or case's move) is the common, fixed-shape statement.
+    with prepared_cursor(prepare=len(rows) == 1) as cursor:
+        cursor.execute(*statement)
+
+
+def tally_statement(model, rows: list[tuple[tuple, tuple]]) -> tuple[str, list] | None:
+    """`add_to_tallies`'s upsert (SQL and parameters) without running it, for a caller that
+    sends it with another statement (on PostgreSQL, as a data-modifying WITH); None: no rows."""
+    if not rows:
+        return None
     table = connection.ops.quote_name(model._meta.db_table)
     key_columns = [model._meta.get_field(name).column for name in model.KEY]
     value_columns = [connection.ops.quote_name(c) for c in model.VALUES]
@@ -23,10 +34,8 @@ def add_to_tallies(model, rows: list[tuple[tuple, tuple]]) -> None:
     updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in value_columns)
     conflict = ", ".join(connection.ops.quote_name(c) for c in key_columns)
     params = [value for key, values in rows for value in (*key, *values)]
-    # One row (a single payment's or case's move) is the common, fixed-shape statement.
-    with prepared_cursor(prepare=len(rows) == 1) as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 — our names
-            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}",
-            params,
-        )
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608 — our names
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    )
+    return sql, params

@@ -32,8 +32,18 @@ from .payee import PAYEE_SOURCES
 Granted = tuple[Payment, list[str], str]  # the payment, the fields its approval set, the reason
 
 
-def write_approvals(granted: list[Granted], *, by: Any, now: datetime.datetime) -> None:
-    """Save the granted payments and their history, one UPDATE and one INSERT per level."""
+def write_approvals(
+    granted: list[Granted],
+    *,
+    by: Any,
+    now: datetime.datetime,
+    with_statements: list[tuple[str, list]] | None = None,
+) -> None:
+    """Save the granted payments and their history, one UPDATE and one INSERT per level.
+    `with_statements` (SQL, parameters) are written in the same transaction: on PostgreSQL as
+    data-modifying WITHs of the first level's statement (the single approval's tally upsert: one
+    round trip less), else each on its own."""
+    pending = list(with_statements or [])
     attnames = {f.name: f.attname for f in Payment._meta.concrete_fields}
     groups: dict[tuple[tuple[str, ...], str], list[Payment]] = {}
     for payment, fields, reason in granted:
@@ -54,7 +64,10 @@ def write_approvals(granted: list[Granted], *, by: Any, now: datetime.datetime) 
         update = _update(ids, constants, with_payee=any(name in PAYEE_SOURCES for name in names))
         with_history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         if update and with_history and not varying and _connection().vendor == "postgresql":
-            history_ids += _update_and_copy(update, ids, by=by, reason=reason, now=now)
+            history_ids += _update_and_copy(
+                update, ids, by=by, reason=reason, now=now, also=pending
+            )
+            pending = []
             continue
         if update:
             _execute(*update)
@@ -62,6 +75,8 @@ def write_approvals(granted: list[Granted], *, by: Any, now: datetime.datetime) 
             Payment.objects.bulk_update(objs, varying, batch_size=500)
         if with_history:
             history_ids += _copy_to_history(ids, by=by, reason=reason, now=now)
+    for statement in pending:
+        _execute(*statement)
     if len(granted) == 1 and len(history_ids) == 1:
         payment, _fields, reason = granted[0]
         _announce_one(payment, history_ids[0], by=by, reason=reason, now=now)
@@ -169,21 +184,30 @@ def _copy_to_history(ids: list[int], *, by, reason: str, now) -> list[int]:
 
 
 def _update_and_copy(
-    update: tuple[str, list], ids: list[int], *, by, reason: str, now
+    update: tuple[str, list],
+    ids: list[int],
+    *,
+    by,
+    reason: str,
+    now,
+    also: list[tuple[str, list]],
 ) -> list[int]:
     """PostgreSQL: the UPDATE and the history INSERT as one statement, the history copied from
-    the UPDATE's RETURNING (the rows as updated): one round trip and one execute less."""
+    the UPDATE's RETURNING (the rows as updated): one round trip and one execute less. `also`
+    go first as data-modifying WITHs (they run whether or not the rest refers to them)."""
     head, _source, _tail, fixed = _history_sql(_connection().vendor)
     quote = _connection().ops.quote_name
     tracked = ", ".join(quote(f.column) for f in _history().tracked_fields)
     pk = quote(str(Payment._meta.pk.column))
     update_sql, update_params = update
+    extra = "".join(f"also_{n} AS ({sql}), " for n, (sql, _params) in enumerate(also))
     sql = (
-        f"WITH updated AS ({update_sql} RETURNING {tracked}) "
+        f"WITH {extra}updated AS ({update_sql} RETURNING {tracked}) "
         f"{head}FROM updated ORDER BY {pk} "
         f"RETURNING {quote(_history()._meta.pk.column)}"
     )
-    params = [*update_params, *_fixed_values(fixed, by=by, reason=reason, now=now)]
+    params = [param for _sql, also_params in also for param in also_params]
+    params += [*update_params, *_fixed_values(fixed, by=by, reason=reason, now=now)]
     rows = _execute(sql, params, prepare=len(ids) == 1)
     if len(rows) != len(ids):
         raise AssertionError(f"{len(rows)} history rows for {len(ids)} payments")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from core.tallies import add_to_tallies
+from core.tallies import add_to_tallies, tally_statement
 
 from ..exceptions import PaymentsBusy
 from ..models import MoneyTally, Payment, PaymentStatus, PersonTally
@@ -127,11 +127,20 @@ class Moves:
         for pk, n in people.items():
             self.people[pk] += sign * n
 
+    def rows(self) -> list[tuple[Any, list]]:
+        """(tally model, its (key, values) rows) for each table with a change."""
+        money = sorted((k, tuple(v)) for k, v in self.money.items() if any(v))
+        people = sorted((k, (v,)) for k, v in self.people.items() if v)
+        return [(model, rows) for model, rows in ((MoneyTally, money), (PersonTally, people))]
+
     def flush(self) -> None:
-        money = {k: v for k, v in self.money.items() if any(v)}
-        people = {k: v for k, v in self.people.items() if v}
-        add_to_tallies(MoneyTally, sorted((k, tuple(v)) for k, v in money.items()))
-        add_to_tallies(PersonTally, sorted((k, (v,)) for k, v in people.items()))
+        for model, rows in self.rows():
+            add_to_tallies(model, rows)
+
+    def statements(self) -> list[tuple[str, list]]:
+        """The upserts `flush` would run, as SQL and parameters."""
+        found = (tally_statement(model, rows) for model, rows in self.rows())
+        return [statement for statement in found if statement is not None]
 
 
 def _differs(before: PaymentFacts, after: PaymentFacts) -> bool:
@@ -148,9 +157,28 @@ def record_moves(
     (`move_case_tier`) locks the payments first, so this read sees the tier it committed. A
     caller that has read them itself after its locks (the single approval) passes `cases`
     (case id → category, tier) and spares the query."""
+    tally = _moves(moves, cases)
+    if tally is not None:
+        tally.flush()
+
+
+def tally_statements(
+    moves: Iterable[tuple[PaymentFacts, PaymentFacts]], *, cases: dict[int, tuple[str, str]]
+) -> list[tuple[str, list]]:
+    """What `record_moves` would write, as statements for the caller to send with its own write
+    (the single approval: one round trip less); `cases` as for `record_moves`."""
+    tally = _moves(moves, cases)
+    return [] if tally is None else tally.statements()
+
+
+def _moves(
+    moves: Iterable[tuple[PaymentFacts, PaymentFacts]],
+    cases: dict[int, tuple[str, str]] | None,
+) -> Moves | None:
+    """The tally changes of `moves`, None when no tally changes."""
     changed = [(b, a) for b, a in moves if _differs(b, a)]
     if not changed:
-        return
+        return None
     wanted = {a.case for _b, a in changed}
     if cases is None or not wanted <= cases.keys():
         cases = {
@@ -164,7 +192,7 @@ def record_moves(
         category, tier = cases[after.case]
         tally.add(replace(before, category=category, tier=tier), -1)
         tally.add(replace(after, category=category, tier=tier), +1)
-    tally.flush()
+    return tally
 
 
 def move_case_tier(case_id: int, old_tier: str, new_tier: str) -> None:
@@ -338,4 +366,11 @@ def _insert_select(model, values_list_qs) -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)  # noqa: S608
 
 
-__all__ = ["differences", "move_case_tier", "rebuild_tallies", "record_moves", "tally_years"]
+__all__ = [
+    "differences",
+    "move_case_tier",
+    "rebuild_tallies",
+    "record_moves",
+    "tally_statements",
+    "tally_years",
+]

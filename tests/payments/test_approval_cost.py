@@ -2,6 +2,7 @@
 seals its audit entry. Since the prebuilt statements (`approval_reads`, `approval_writes`): the
 locks, the figures, the UPDATE, the history INSERT, the audit entry's read-back and INSERT, the
 tallies' upsert, and at most once a second the seal's queueing: 8, so 10 with BEGIN and COMMIT.
+On PostgreSQL the UPDATE, the history INSERT and the tallies' upsert are one statement: 6, so 8.
 
 The request path writes the entry unsealed and, after its commit, only queues a seal for the
 worker (at most once per `AUDIT_SEAL_DELAY` per process): that queueing is counted, the seal is
@@ -22,6 +23,7 @@ from tests.audits.test_worker_sealing import run_worker, worker_queue  # noqa: F
 
 pytestmark = pytest.mark.django_db
 MAX_STATEMENTS = 8  # 12 before the prebuilt statements (14 with BEGIN and COMMIT)
+MAX_STATEMENTS_POSTGRESQL = 6
 
 
 def statements(context) -> list[str]:
@@ -47,7 +49,8 @@ def test_an_approval_with_its_history_index_and_tallies_takes_at_most_eight_stat
         services.approve_payment(payment, by=finance)
     sql = statements(context)
     assert payment.status == PaymentStatus.APPROVED
-    assert len(sql) <= MAX_STATEMENTS, "\n".join(sql)
+    limit = MAX_STATEMENTS_POSTGRESQL if connection.vendor == "postgresql" else MAX_STATEMENTS
+    assert len(sql) <= limit, "\n".join(sql)
     entry = ChangeEntry.objects.get(
         model="payments.payment", history_id=payment.history.first().history_id
     )
