@@ -9,6 +9,8 @@
 connection only): the rate without waiting for the disk's flush at each COMMIT, which on this
 machine is a few milliseconds — a floor under any one-transaction-per-approval rate. Not a
 setting Relief uses: it shows how much of the wall time is the flush.
+`BENCH_STATEMENTS=1` also prints each statement's median time seen from the process (the
+round trip and PostgreSQL's work; COMMIT is not a statement Django's wrappers see).
 `BENCH_PROCESSES=N` (N > 1) then runs N processes at once, as N finance officers approving in N
 campaigns (one campaign's approvals queue on its row lock by design), each `BENCH_COUNT`
 payments, and prints their aggregate rate after the serial one: both figures, same run.
@@ -20,6 +22,7 @@ Printed beside the wall time: the process's CPU time per approval (`time.process
 a machine shared with other work distorts far less, and the load average.
 """
 
+import contextlib
 import cProfile
 import datetime
 import multiprocessing
@@ -154,8 +157,14 @@ def serial() -> None:
     started, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
-    for payment in payments[:-1]:
-        approve_payment(payment, by=finance)
+    timings: dict[str, list[float]] = {}
+    with (
+        connection.execute_wrapper(_timed(timings))
+        if os.environ.get("BENCH_STATEMENTS")
+        else contextlib.nullcontext()
+    ):
+        for payment in payments[:-1]:
+            approve_payment(payment, by=finance)
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
@@ -172,6 +181,22 @@ def serial() -> None:
         f"approval incl. BEGIN/COMMIT (with its after-commit seal request, made at most once "
         f"per AUDIT_SEAL_DELAY; the seal itself is the db_worker's)"
     )
+    for sql, times in sorted(timings.items(), key=lambda item: -sum(item[1])):
+        times.sort()
+        print(f"  {len(times):5} × median {1000 * times[len(times) // 2]:.3f} ms  {sql}")
+
+
+def _timed(timings: dict[str, list[float]]):
+    """An execute wrapper recording each statement's time under its first 60 characters."""
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timings.setdefault(sql[:60], []).append(time.perf_counter() - started)
+
+    return wrapper
 
 
 def _session_settings() -> str:
