@@ -20,7 +20,6 @@ from cases.models import (
     FileTally,
     HardshipLevel,
 )
-from cases.selectors import cases_visible_to
 
 from ..filters import StatFilter
 from .scope import narrowed
@@ -57,8 +56,9 @@ def file_q(figure: str, f: StatFilter, tier: str = "") -> Q:
 
 
 def filtered_files(user, f: StatFilter) -> QuerySet[Case]:
-    """Hardship files in scope; another case category chosen in the filters means none."""
-    qs = narrowed(cases_visible_to(user), user, f).filter(category=CaseCategory.HARDSHIP)
+    """Hardship files in scope; another case category chosen in the filters means none.
+    `narrowed` applies the user's scope once (see `money.filtered_payments`)."""
+    qs = narrowed(Case.objects.all(), user, f).filter(category=CaseCategory.HARDSHIP)
     if f.category and f.category != CaseCategory.HARDSHIP:
         return qs.none()
     if f.tier:
