@@ -230,6 +230,19 @@ class Payment(ChoiceLabels, models.Model):
             # payments (newest first) and the approval queue (oldest submission first).
             models.Index(fields=["campaign", "created_at", "id"], name="payment_campaign_list"),
             models.Index(fields=["status", "submitted_at", "id"], name="payment_queue_order"),
+            # The statistics' lists behind the money figures: the payments paid, and those
+            # reversed, in a period (`figures.selectors.movement_q`), as index ranges rather
+            # than a scan of every payment; the organisation in the key for an officer's scope.
+            models.Index(
+                fields=["paid_at", "organisation"],
+                condition=models.Q(status__in=["paid", "reversed"]),
+                name="payment_paid_period",
+            ),
+            models.Index(
+                fields=["reversed_at", "organisation"],
+                condition=models.Q(status="reversed"),
+                name="payment_reversed_period",
+            ),
         ]
 
     def __str__(self) -> str:
