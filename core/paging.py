@@ -172,11 +172,13 @@ def keyset_page(
     per_page: int,
     *,
     ids_first: bool = False,
+    count: int | None = None,
 ) -> KeysetPage:
     """One page of `queryset` in `ordering` (which must end in a unique column, e.g. id).
 
     Two queries whatever the depth: a capped count and the rows of the page (three with
-    `ids_first`: see `_rows`).
+    `ids_first`: see `_rows`). A caller that has already counted the rows exactly passes
+    `count`, and the capped count is not asked (a figure's list counts its rows with its total).
     """
     params = request.GET.copy()
     for name in PAGING_PARAMS:
@@ -194,7 +196,7 @@ def keyset_page(
     if after is None and before is None:
         number = 1
 
-    capped = queryset.order_by()[: COUNT_CAP + 1].count()
+    capped = queryset.order_by()[: COUNT_CAP + 1].count() if count is None else count
     if before is not None:
         backwards = _reverse(ordering)
         qs = queryset.filter(_seek(backwards, before)).order_by(*backwards)
@@ -218,8 +220,8 @@ def keyset_page(
         rows = rows[:per_page]
     return KeysetPage(
         object_list=rows,
-        count=min(capped, COUNT_CAP),
-        count_is_capped=capped > COUNT_CAP,
+        count=capped if count is not None else min(capped, COUNT_CAP),
+        count_is_capped=count is None and capped > COUNT_CAP,
         number=number,
         next_cursor=encode_cursor(_values_of(rows[-1], ordering)) if more_after and rows else None,
         previous_cursor=encode_cursor(_values_of(rows[0], ordering))

@@ -60,20 +60,21 @@ def payment_list(request):
     _require(request.user)
     f = parse_filters(request.user, request.GET, with_figure=True)
     qs = s.filtered_payments(request.user, f).filter(s.movement_q(f.figure, f))
-    total, people = s.money_of(qs, f)
+    listed = s.money_of(qs, f, people=f.figure == "kept")  # the people are shown for `kept`
     page = keyset_page(
         request,
         qs.select_related("person", "organisation", "campaign", "case"),
         ("-id",),
         PAGE_SIZE,
+        count=listed.rows,
     )
     return render(
         request,
         "figures/payment_list.html",
         {
             "f": f,
-            "total": total,
-            "people": people,
+            "total": listed.money,
+            "people": listed.people,
             "page": page,
             "tier_label": tier_label(f.tier) if f.tier else "",
         },

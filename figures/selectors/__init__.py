@@ -4,6 +4,7 @@ from .activity import coverage, filtered_nominations, filtered_visits, recuperat
 from .budget import allocations_of, campaigns_of
 from .files import FILE_FIGURES, file_figures, file_q, filtered_files, reviews_done
 from .money import (
+    Listed,
     Money,
     MoneyGroup,
     filtered_payments,
@@ -17,6 +18,7 @@ from .scope import OrganisationMap, narrowed, sector_label
 
 __all__ = [
     "FILE_FIGURES",
+    "Listed",
     "Money",
     "MoneyGroup",
     "OrganisationMap",

@@ -97,6 +97,19 @@ def test_the_count_is_capped(union_a, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_count_the_caller_has_is_used_exactly_and_not_asked_again(
+    union_a, monkeypatch, django_assert_num_queries
+):
+    """A figure's list counts its rows with its total: the page shows that count, uncapped,
+    and asks only for its rows."""
+    monkeypatch.setattr(paging, "COUNT_CAP", 4)
+    PersonFactory.create_batch(6, organisation=union_a)
+    with django_assert_num_queries(1):
+        page = keyset_page(rf.get("/"), Person.objects.all(), ORDER, 2, count=6)
+    assert (page.count, page.count_is_capped, len(page), page.has_next) == (6, False, 2, True)
+
+
+@pytest.mark.django_db
 def test_filters_stay_in_the_page_links_and_paging_parameters_do_not_pile_up(union_a):
     PersonFactory.create_batch(5, organisation=union_a)
     first = keyset_page(rf.get("/?q=张&page=3"), Person.objects.all(), ORDER, 2)

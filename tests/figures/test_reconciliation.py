@@ -160,6 +160,31 @@ OWN_FIGURES = {
 }
 
 
+def test_a_money_list_counts_its_rows_and_the_kept_list_its_people(client, leader, year_of_money):
+    """The list's page count is its exact number of payments (read with its total), and the
+    distinct people, shown beside the kept figure only, are counted there only."""
+    payments = list(Payment.objects.all())
+
+    def in_year(moment) -> bool:
+        return moment is not None and START <= moment < END
+
+    net = [
+        p
+        for p in payments
+        if (p.status in ("paid", "reversed") and in_year(p.paid_at))
+        or (p.status == "reversed" and in_year(p.reversed_at))
+    ]
+    kept = [p for p in payments if p.status == "paid" and in_year(p.paid_at)]
+    client.force_login(leader)
+    url = reverse("figures:payments")
+    response = client.get(url, {"year": YEAR, "figure": "net"})
+    assert (response.context["page"].count, response.context["people"]) == (len(net), None)
+    response = client.get(url, {"year": YEAR, "figure": "kept"})
+    assert response.context["page"].count == len(kept)
+    assert response.context["people"] == len({p.person_id for p in kept}) > 0
+    assert f"{len({p.person_id for p in kept})} 人" in response.content.decode()
+
+
 def test_a_reversal_is_subtracted_in_the_period_of_the_reversal(client, leader, walk):
     walk("reversed", paid_on=datetime.date(2025, 12, 20), reversed_on=datetime.date(2026, 1, 3))
     client.force_login(leader)
