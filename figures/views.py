@@ -35,7 +35,7 @@ def _filter_form(user, f: StatFilter) -> dict:
     this_year = timezone.localdate().year
     return {
         "years": list(range(this_year + 1, FIRST_YEAR - 1, -1)),
-        "organisations": organisations_visible_to(user).order_by("path").only("id", "name"),
+        "organisations": organisations_visible_to(user).order_by("tree_order").only("id", "name"),
         "sectors": Sector.choices,
         "kinds": CampaignKind.choices,
         "categories": CaseCategory.choices,

@@ -25,7 +25,7 @@ from .models import PrintedPayment, PrintRecord
 # A first-approved payment above the campaign's threshold still waits for the leader.
 PRINTABLE = fully_approved_q()
 # The stable order of a campaign's letters and sheets: organisation (tree order), then name.
-LETTER_ORDER = ("organisation__path", "person__name", "id")
+LETTER_ORDER = ("organisation__tree_order", "person__name", "id")
 
 
 def letter_cases_visible_to(user) -> QuerySet[Case]:

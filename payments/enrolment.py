@@ -99,7 +99,7 @@ def candidate_cases(user, campaign: Campaign, filters: Filters):
     if filters.organisation_id:
         unit = Organisation.objects.filter(pk=filters.organisation_id).values("path")
         qs = qs.filter(organisation__path__startswith=Subquery(unit[:1]))
-    return qs.order_by("organisation__path", "person__name", "id")
+    return qs.order_by("organisation__tree_order", "person__name", "id")
 
 
 def preview_enrolment(user, campaign: Campaign, filters: Filters) -> Preview:

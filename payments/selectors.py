@@ -245,7 +245,7 @@ def batchable_payments(user, campaign: Campaign) -> QuerySet[Payment]:
         payments_visible_to(user)
         .filter(ready, campaign=campaign, method=PaymentMethod.BANK)
         .select_related("person", "organisation")
-        .order_by("organisation__path", "id")
+        .order_by("organisation__tree_order", "id")
     )
 
 

@@ -39,7 +39,7 @@ def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
     """The campaign's allocations a user may see: those of unions in the user's subtree, and the
     allocation of a union above the user that covers the user's own union."""
     qs = Allocation.objects.filter(campaign=campaign).select_related("organisation")
-    return run_within_or_above_scope(qs, user).order_by("organisation__path")
+    return run_within_or_above_scope(qs, user).order_by("organisation__tree_order")
 
 
 def allocation_committed(allocation: Allocation) -> tuple[Decimal, int]:

@@ -148,7 +148,7 @@ class Quota(models.Model):
     class Meta:
         verbose_name = _("疗休养名额")
         verbose_name_plural = _("疗休养名额")
-        ordering = ["programme", "organisation__path"]
+        ordering = ["programme", "organisation__tree_order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "organisation"], name="recup_quota_one_per_union"
@@ -251,7 +251,7 @@ class Nomination(models.Model):
     class Meta:
         verbose_name = _("疗休养推荐")
         verbose_name_plural = _("疗休养推荐")
-        ordering = ["session", "organisation__path", "person__name", "id"]
+        ordering = ["session", "organisation__tree_order", "person__name", "id"]
         indexes = [models.Index(fields=["organisation", "status"], name="recup_nom_org_status")]
         constraints = [
             models.UniqueConstraint(

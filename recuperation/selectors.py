@@ -74,7 +74,7 @@ def quotas_with_usage(user, programme: Programme) -> QuerySet[Quota]:
         quotas_visible_to(user)
         .filter(programme=programme)
         .annotate(used=Count("nominations", filter=Q(nominations__status__in=LIVE_STATUSES)))
-        .order_by("organisation__path")
+        .order_by("organisation__tree_order")
     )
 
 
@@ -101,7 +101,7 @@ def roster_of(user, session: Session) -> QuerySet[Nomination]:
                 NominationStatus.ATTENDED,
             ],
         )
-        .order_by("organisation__path", "person__name", "id")
+        .order_by("organisation__tree_order", "person__name", "id")
     )
 
 

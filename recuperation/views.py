@@ -90,7 +90,7 @@ def _union_choices(user, programme):
         organisations_visible_to(user)
         .filter(path__startswith=programme.organisation.path, is_active=True)
         .exclude(pk=programme.organisation_id)
-        .order_by("path")
+        .order_by("tree_order")
     )
 
 
@@ -177,7 +177,7 @@ def session_detail(request, pk: int):
     nominations = (
         selectors.nominations_visible_to(request.user)
         .filter(session=session)
-        .order_by("organisation__path", "person__name", "id")
+        .order_by("organisation__tree_order", "person__name", "id")
     )
     seated = services.seated_count(session)
     open_for_nomination = timezone.localdate() <= session.registration_deadline

@@ -140,3 +140,32 @@ class VisitFactory(factory.django.DjangoModelFactory):
     kind = VisitKind.HOME
     recorded_by = factory.SubFactory(UserFactory)
     findings = "家中老人患病，收入微薄。"
+
+
+# Ids that cross a digit boundary (9,999,999 → 10,000,000: the paths' string order puts every
+# 8-digit id first), far above any sequence the suite reaches.
+NUMBERED_FIRST_ID = 9_999_995
+
+
+def numbered_unions(parent: Organisation, count: int = 12) -> list[Organisation]:
+    """`count` unions under `parent`, coded U1…U<count> but created (ids ascending across a digit
+    boundary) in a shuffled code order, returned in the federation's order: by code, U2 before
+    U10. Neither their ids nor their paths follow that order."""
+    numbers = [(5 * i) % count + 1 for i in range(count)]
+    assert sorted(numbers) == list(range(1, count + 1)) and numbers != sorted(numbers)
+    made = {
+        n: save_organisation(
+            Organisation(
+                pk=NUMBERED_FIRST_ID + i,
+                code=f"U{n}",
+                name=f"基层工会{n}",
+                parent=parent,
+                sector=Sector.EDUCATION,
+            )
+        )
+        for i, n in enumerate(numbers)
+    }
+    unions = [made[n] for n in sorted(made)]
+    by_path = sorted(unions, key=lambda union: union.path)
+    assert by_path != unions and sorted(unions, key=lambda u: u.code) != unions
+    return unions

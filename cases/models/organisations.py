@@ -17,7 +17,11 @@ class Organisation(models.Model):
     """The federation (root) and its grassroots unions, as a tree.
 
     `path` is a materialised path ("/1/7/") so "this organisation and everything below it" is one
-    indexed prefix query, whatever the depth. It is maintained by `cases.services.organisations`.
+    indexed prefix query, whatever the depth. Its ids do not give the order people read:
+    `tree_order` does (a parent, then its subtree, siblings by code; `cases.treeorder`). Both are
+    maintained by `cases.services.save_organisation`. `tree_order` is left out of the history: it
+    is derived from the codes and parents the history records, and adding one union renumbers
+    the unions after it, which nobody changed.
     """
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
@@ -32,14 +36,17 @@ class Organisation(models.Model):
         related_name="children",
     )
     path = models.CharField(_("层级路径"), max_length=255, db_index=True, editable=False)
+    tree_order = models.PositiveIntegerField(
+        _("排列顺序"), default=0, db_index=True, editable=False
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["tree_order"])
 
     class Meta:
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
-        ordering = ["path"]
+        ordering = ["tree_order"]
 
     def __str__(self) -> str:
         return self.name

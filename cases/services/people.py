@@ -6,6 +6,7 @@ from django.db import transaction
 from cases.idnumbers import birth_date_of, validate_id_number
 from cases.models import Organisation, Person
 from cases.normalise import normalise_number, normalise_text
+from cases.treeorder import tree_orders
 from core.history import attribute_change
 
 
@@ -14,9 +15,33 @@ def _set_path(organisation: Organisation) -> None:
     organisation.path = f"{parent_path}{organisation.pk}/"
 
 
+def _renumber_tree() -> dict[int, int]:
+    """Bring every organisation's `tree_order` in line with the codes and parents just saved.
+
+    The whole table is read (organisations are a few hundred at most) under FOR NO KEY UPDATE, so
+    two saves renumber one after the other, while payments and people still insert against the
+    rows (their foreign-key checks take KEY SHARE locks, which this does not block). Only places
+    that moved are written, in one statement; no history row: the column is derived (see the
+    model)."""
+    rows = list(
+        Organisation.objects.select_for_update(no_key=True)
+        .order_by()
+        .values_list("pk", "parent_id", "code", "tree_order")
+    )
+    places = tree_orders((pk, parent, code) for pk, parent, code, _place in rows)
+    moved = [
+        Organisation(pk=pk, tree_order=places[pk])
+        for pk, _parent, _code, place in rows
+        if pk in places and places[pk] != place
+    ]
+    Organisation.objects.bulk_update(moved, ["tree_order"])
+    return places
+
+
 @transaction.atomic
 def save_organisation(organisation: Organisation, *, by=None, reason: str = "") -> Organisation:
-    """Create or update an organisation and keep the materialised paths of its subtree true.
+    """Create or update an organisation and keep the materialised paths of its subtree, and every
+    organisation's place in the tree order (`tree_order`), true.
 
     Raises ValidationError (on `parent`) for a move below the organisation's own subtree."""
     organisation.check_parent_outside_subtree()
@@ -38,6 +63,9 @@ def save_organisation(organisation: Organisation, *, by=None, reason: str = "") 
             descendant.path = organisation.path + descendant.path[len(old_path) :]
             attribute_change(descendant, by=by, reason=reason)
             descendant.save(update_fields=["path"])
+    # Always, not only when the code or parent changed: the save above wrote this instance's
+    # place as it was read, which another organisation's save may have moved since.
+    organisation.tree_order = _renumber_tree().get(organisation.pk, organisation.tree_order)
     return organisation
 
 

@@ -198,7 +198,7 @@ def organisation_list(request):
     organisations = organisations_visible_to(request.user).annotate(people_count=Count("people"))
     base_depth = None
     rows = []
-    for organisation in organisations.order_by("path"):
+    for organisation in organisations.order_by("tree_order"):
         depth = organisation.path.count("/") - 2
         base_depth = depth if base_depth is None else min(base_depth, depth)
         rows.append((organisation, depth))
@@ -213,7 +213,7 @@ def organisation_detail(request, pk: int):
     organisation = get_in_scope_or_404(
         organisations_visible_to(request.user).select_related("parent"), request, pk=pk
     )
-    children = organisation.children.annotate(people_count=Count("people")).order_by("code")
+    children = organisation.children.annotate(people_count=Count("people")).order_by("tree_order")
     people_count = people_visible_to(request.user).filter(
         organisation__path__startswith=organisation.path
     )

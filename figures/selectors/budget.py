@@ -24,5 +24,5 @@ def allocations_of(user, f: StatFilter, campaign_ids: list[int]) -> QuerySet[All
         narrowed(Allocation.objects.all(), user, f)
         .filter(campaign_id__in=campaign_ids)
         .select_related("campaign", "organisation")
-        .order_by("campaign__name", "organisation__path", "pk")
+        .order_by("campaign__name", "organisation__tree_order", "pk")
     )

@@ -55,7 +55,7 @@ class Unit:
     name: str
     path: str
     sector: str
-    code: str
+    tree_order: int
 
 
 class OrganisationMap:
@@ -65,8 +65,8 @@ class OrganisationMap:
     def __init__(self, user, f: StatFilter):
         rows = (
             organisations_visible_to(user)
-            .order_by("path")
-            .values_list("id", "name", "path", "sector", "code")
+            .order_by("tree_order")
+            .values_list("id", "name", "path", "sector", "tree_order")
         )
         self.units = {row[0]: Unit(*row) for row in rows}
         anchor = f.organisation or getattr(user, "organisation", None)
@@ -89,13 +89,10 @@ class OrganisationMap:
             return unit.pk
         return parts[self._depth]
 
-    def union_order(self, pk: int) -> tuple[bool, str, str]:
-        """Sort key of the by-union rows: the anchor's own row (本级) first, then its unions by
-        their code, as the federation numbers them (the path holds ids: "/1/10/" sorts before
-        "/1/2/")."""
-        unit = self.units[pk]
-        own = self.anchor is not None and pk == self.anchor.pk
-        return (not own, unit.code, unit.name)
+    def union_order(self, pk: int) -> int:
+        """Sort key of the by-union rows: the tree order, so the anchor's own row (本级) comes
+        first, then its unions by their code as the federation numbers them."""
+        return self.units[pk].tree_order
 
     def union_label(self, pk: int) -> str:
         unit = self.units[pk]

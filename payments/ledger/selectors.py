@@ -49,7 +49,7 @@ def ledger_q() -> Q:
 
 def ledger_unions(user) -> QuerySet[Organisation]:
     """The organisations a ledger can be drawn up for: the user's own and everything below."""
-    return organisations_visible_to(user).order_by("path")
+    return organisations_visible_to(user).order_by("tree_order")
 
 
 def _category(category: str, level: str) -> str:
@@ -219,7 +219,7 @@ def roster_groups(payments: QuerySet[Payment]) -> list[RosterGroup]:
     """The roster's lines grouped by union (in tree order), names in order within: one query."""
     groups: list[RosterGroup] = []
     rows: Iterator[dict] = (
-        payments.order_by("organisation__path", "person__name", "id")
+        payments.order_by("organisation__tree_order", "person__name", "id")
         .values(*ROSTER_FIELDS)
         .iterator(chunk_size=CHUNK)
     )

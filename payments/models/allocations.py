@@ -42,7 +42,7 @@ class Allocation(models.Model):
     class Meta:
         verbose_name = _("下拨")
         verbose_name_plural = _("下拨")
-        ordering = ["campaign", "organisation__path"]
+        ordering = ["campaign", "organisation__tree_order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "organisation"], name="allocation_one_per_union"
