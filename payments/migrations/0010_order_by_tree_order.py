@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0008_person_tally_kept_index'),
+        ('payments', '0009_period_indexes'),
     ]
 
     operations = [
