@@ -14,6 +14,10 @@ round trip and PostgreSQL's work; COMMIT is not a statement Django's wrappers se
 `BENCH_PROCESSES=N` (N > 1) then runs N processes at once, as N finance officers approving in N
 campaigns (one campaign's approvals queue on its row lock by design), each `BENCH_COUNT`
 payments, and prints their aggregate rate after the serial one: both figures, same run.
+`BENCH_EXISTING=N` (default 25000) first fills the serial run's campaign with N payments already
+committed (half approved, half paid), by bulk insert, their tallies added with the services' own
+`record_moves`: the approvals are timed in a campaign of a city's size, not an empty one (the
+budget check reads the campaign's committed money). `BENCH_EXISTING=0` is the empty campaign.
 
 The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
 is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
@@ -56,6 +60,7 @@ from payments.services import approve_payment  # noqa: E402
 from tests.idnumbers import make_id_number  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_COUNT", "1000"))
+EXISTING = int(os.environ.get("BENCH_EXISTING", "25000"))
 
 
 def user(role, organisation, username):
@@ -67,9 +72,12 @@ def user(role, organisation, username):
     return account
 
 
-def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: int = 1):
+def set_up(
+    count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: int = 1, existing: int = 0
+):
     """A campaign, its finance officer and `count` submitted payments, written in bulk, their
-    people spread over `unions` grassroots unions."""
+    people spread over `unions` grassroots unions; before them, `existing` payments of other
+    people already committed (`_committed`)."""
     tag = uuid.uuid4().hex[:6]
     root = save_organisation(Organisation(code=f"B{tag}", name=f"基准测试工会{tag}"))
     members = [
@@ -110,7 +118,7 @@ def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: i
             bank_name="中国工商银行",
             bank_account=f"62220{base + i:014d}",
         )
-        for i in range(count)
+        for i in range(count + existing)
     )
     cases = Case.objects.bulk_create(
         # A frontline-care case: hardship cases also need a current hardship file (not the
@@ -136,9 +144,56 @@ def set_up(count: int = COUNT, *, amount: Decimal = Decimal("500.00"), unions: i
             submitted_by=officer,
             submitted_at=now,
         )
-        for i, c in enumerate(cases)
+        for i, c in enumerate(cases[existing:])
     )
+    if existing:
+        _committed(campaign, cases[:existing], officer, finance, amount, tag)
     return campaign, finance, payments
+
+
+def _committed(campaign, cases, officer, finance, amount: Decimal, tag: str) -> None:
+    """A payment per case, half approved and half paid, written in bulk, and the tallies moved
+    as the services would have moved them (`record_moves`, from the submitted state)."""
+    from payments.services.tallies import facts_of, record_moves
+
+    now = timezone.now()
+    committed = Payment.objects.bulk_create(
+        (
+            Payment(
+                reference=f"Y{tag}{i:06d}",
+                case=c,
+                person_id=c.person_id,
+                organisation_id=c.organisation_id,
+                campaign=campaign,
+                amount=amount,
+                standard_amount=amount,
+                method="bank",
+                purpose="基准测试",
+                year=2026,
+                status="paid" if i % 2 else "approved",
+                created_by=officer,
+                submitted_by=officer,
+                submitted_at=now,
+                approved_by=finance,
+                approved_at=now,
+                paid_at=now if i % 2 else None,
+                paid_by=finance if i % 2 else None,
+            )
+            for i, c in enumerate(cases)
+        ),
+        batch_size=2000,
+    )
+    submitted = (
+        Payment(**{**_fields(p), "status": "submitted", "paid_at": None}) for p in committed
+    )
+    record_moves(
+        [(facts_of(before), facts_of(p)) for before, p in zip(submitted, committed, strict=True)],
+        cases={c.pk: (c.category, c.hardship_level) for c in cases},
+    )
+
+
+def _fields(payment) -> dict:
+    return {f.attname: getattr(payment, f.attname) for f in Payment._meta.concrete_fields}
 
 
 def main() -> None:
@@ -149,7 +204,7 @@ def main() -> None:
 
 
 def serial() -> None:
-    campaign, finance, payments = set_up()
+    campaign, finance, payments = set_up(existing=EXISTING)
     sync_commit = _session_settings()
     load = os.getloadavg()[0]
     profile = os.environ.get("BENCH_PROFILE")
@@ -173,7 +228,8 @@ def serial() -> None:
     approved = Payment.objects.filter(campaign=campaign, status="approved").count()
     n = approved - 1
     print(
-        f"{connection.vendor}: approved {n} of {COUNT} in {elapsed:.2f} s "
+        f"{connection.vendor}: approved {n} of {COUNT} in a campaign of {EXISTING} committed "
+        f"payments in {elapsed:.2f} s "
         f"= {n / elapsed:.0f} approvals per second; {1000 * elapsed / n:.2f} ms wall and "
         f"{1000 * cpu / n:.2f} ms CPU (this process) per approval; load average {load:.1f} → "
         f"{os.getloadavg()[0]:.1f}; DEBUG {settings.DEBUG}; "
