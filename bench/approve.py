@@ -225,7 +225,7 @@ def serial() -> None:
         profiler.dump_stats(profile)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     statements = _statements_of_one_more(payments[-1], finance)
-    approved = Payment.objects.filter(campaign=campaign, status="approved").count()
+    approved = Payment.objects.filter(pk__in=[p.pk for p in payments], status="approved").count()
     n = approved - 1
     print(
         f"{connection.vendor}: approved {n} of {COUNT} in a campaign of {EXISTING} committed "
