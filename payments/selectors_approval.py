@@ -12,19 +12,20 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from .models import Allocation, Payment
+from .models import Allocation, MoneyTally, Payment
 from .selectors import COMMITTED, _cents
 
 
 def committed_by_campaign(campaign_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Approved, in batch, failed-awaiting-rebatch and paid money of each campaign."""
+    """Approved, in batch, failed-awaiting-rebatch and paid money of each campaign: its summary
+    tally row (`MoneyTally.summaries`, kept equal to that sum by the services), one row per
+    campaign whatever the number of its payments."""
     rows = (
-        Payment.objects.filter(campaign_id__in=set(campaign_ids), status__in=COMMITTED)
-        .order_by()
-        .values_list("campaign_id")
-        .annotate(total=Sum("amount"))
+        MoneyTally.summaries()
+        .filter(campaign_id__in=set(campaign_ids))
+        .values_list("campaign_id", "paid_fen", "pending_fen")
     )
-    return {campaign_id: _cents(total) for campaign_id, total in rows}
+    return {c: _cents(Decimal(paid + pending).scaleb(-2)) for c, paid, pending in rows}
 
 
 def committed_by_person_year(

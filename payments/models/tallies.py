@@ -20,6 +20,12 @@ class MoneyTally(models.Model):
     `month` is the local calendar month of the movement (paid at, reversed at); month 0 holds
     approved-not-paid, which belongs to the payment's `year` and to no month. `tier` and
     `category` are the case's (its current tier: a tier change moves the case's payments).
+
+    Year 0 (`SUMMARY_YEAR`, `summaries()`) holds one row per campaign (month 0, organisation 0,
+    the other coordinates empty): its money now, all years together — paid and kept in `paid_*`,
+    approved-not-paid in `pending_*`, so `paid_fen + pending_fen` is the campaign's committed
+    money, which the budget check reads from this one row whatever the campaign's size. No
+    figure reads year 0 (they read a year in scope), and no payment has it.
     """
 
     year = models.PositiveSmallIntegerField()
@@ -44,6 +50,7 @@ class MoneyTally(models.Model):
 
     KEY = ("year", "month", "campaign", "organisation", "category", "tier", "assistance_item")
     VALUES = ("paid_n", "paid_fen", "reversed_n", "reversed_fen", "pending_n", "pending_fen")
+    SUMMARY_YEAR = 0
 
     class Meta:
         constraints = [
@@ -63,6 +70,23 @@ class MoneyTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.campaign_id}/{self.organisation_id}"
+
+    @classmethod
+    def summary_key(cls, campaign_id: int) -> tuple:
+        """The campaign's summary row's key, in `KEY` order."""
+        return (cls.SUMMARY_YEAR, 0, campaign_id, 0, "", "", "")
+
+    @classmethod
+    def summaries(cls) -> models.QuerySet:
+        """The campaigns' summary rows (found by the key's unique index)."""
+        return cls.objects.filter(
+            year=cls.SUMMARY_YEAR,
+            month=0,
+            organisation_id=0,
+            category="",
+            tier="",
+            assistance_item="",
+        )
 
 
 class PersonTally(models.Model):

@@ -5,8 +5,11 @@
    with the payment's organisation, in one joined SELECT … FOR UPDATE OF. PostgreSQL locks a
    joined row's tables in the order of the OF list.
 2. `PaymentTotals`: everything the checks compare against, read after the locks (so with a
-   snapshot that sees whatever committed before them): the campaign's and the person-year's
-   committed money, the hardship file's state, the case's category and tier (for the tallies),
+   snapshot that sees whatever committed before them): the campaign's committed money (its
+   summary tally row, `MoneyTally.summaries`: one row whatever the campaign's size; the
+   campaign's lock, held, is the one every transition that moves it takes first), the
+   person-year's committed money, the
+   hardship file's state, the case's category and tier (for the tallies),
    whether the item has a household standard and which allocation covers the payment.
 
 The rules these figures feed stay in `approval.APPROVAL_CHECKS`; the statements reuse the
@@ -26,6 +29,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Subquery,
     Sum,
@@ -38,7 +42,7 @@ from cases.models import Organisation, Person
 from cases.selectors import current_files
 from core.prepared import ModelColumns, PreparedQuery, prepared_cursor
 
-from ..models import Allocation, AssistanceStandard, Campaign, Payment
+from ..models import Allocation, AssistanceStandard, Campaign, MoneyTally, Payment
 from ..selectors import COMMITTED, ZERO, _cents
 from ..selectors_allocations import allocation_committed
 from .approval_totals import ApprovalTotals
@@ -132,8 +136,15 @@ def _facts_queryset(on_date: datetime.date):
         Payment.objects.filter(pk=MARKER)
         .order_by()
         .annotate(
-            campaign_committed=_money(
-                committed.filter(campaign_id=OuterRef("campaign_id")).values("campaign_id")
+            campaign_committed_fen=Coalesce(
+                Subquery(
+                    MoneyTally.summaries()
+                    .filter(campaign_id=OuterRef("campaign_id"))
+                    .annotate(committed=F("paid_fen") + F("pending_fen"))
+                    .values("committed")
+                ),
+                Value(0),
+                output_field=IntegerField(),
             ),
             person_year=_money(
                 committed.filter(person_id=OuterRef("person_id"), year=OuterRef("year")).values(
@@ -154,7 +165,7 @@ def _facts_queryset(on_date: datetime.date):
             allocation=Case(When(Exists(allocations), then=Subquery(covering.values("pk")[:1]))),
         )
         .values_list(
-            "campaign_committed",
+            "campaign_committed_fen",
             "person_year",
             "case__category",
             "case__file_stage",
@@ -179,7 +190,7 @@ class PaymentTotals(ApprovalTotals):
 
     def __init__(self, payment: Payment, on_date: datetime.date) -> None:
         (
-            campaign_committed,
+            campaign_committed_fen,
             person_year,
             category,
             stage,
@@ -190,6 +201,9 @@ class PaymentTotals(ApprovalTotals):
             any_allocation,
             allocation_id,
         ) = _facts_statement(on_date).rows(payment.pk)[0]
+        campaign_committed = Decimal(campaign_committed_fen).scaleb(-2)
+        if payment.status in COMMITTED:  # the payment decided is left out, as from every sum
+            campaign_committed -= payment.amount
         self._campaign = _cents(campaign_committed)
         self._person_year = _cents(person_year)
         self._file_state = FileState(category, stage, reviewed, bool(current), bool(has_standard))

@@ -6,6 +6,11 @@ to `record_moves`, inside its transaction and under its locks: the tallies chang
 difference, one upsert per table (`core.tallies.add_to_tallies`), so two transactions adding to
 the same row both count. `rebuild_tallies` computes the same sums from the payments in SQL, for
 a database filled before the tallies existed and as the check.
+
+A campaign's summary row (year 0: `MoneyTally`) is its committed money, which every first
+approval's budget check reads: each transition into or out of a committed state comes here under
+the campaign row's lock, which it takes first, and the upsert (tally rows last) writes the
+summary in the same statement as the payment's other rows.
 """
 
 from collections import defaultdict
@@ -37,6 +42,7 @@ PAID_ONCE = (PaymentStatus.PAID, PaymentStatus.REVERSED)
 MoneyKey = tuple[Any, ...]  # MoneyTally.KEY order: year, month, campaign, organisation, …
 PersonKey = tuple[Any, ...]  # PersonTally.KEY order
 MoneyValues = tuple[int, ...]  # MoneyTally.VALUES order
+SUMMARY_YEAR = MoneyTally.SUMMARY_YEAR  # a campaign's summary row: MoneyTally's docstring
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ def contributions(
 ) -> tuple[dict[MoneyKey, MoneyValues], dict[PersonKey, int]]:
     """The payment's part of each tally: +1 and its amount where it was paid (by the month of
     `paid_at`), where it was reversed (month of `reversed_at`) and, while approved but not paid,
-    at month 0 of its `year`; and one kept payment for its person in the year it was paid."""
+    at month 0 of its `year`; in its campaign's summary row while committed (paid or approved);
+    and one kept payment for its person in the year it was paid."""
     money: dict[MoneyKey, list[int]] = defaultdict(lambda: [0] * 6)
     people: dict[PersonKey, int] = {}
     coordinates = (facts.campaign, facts.organisation, facts.category or "", facts.tier or "")
@@ -97,6 +104,9 @@ def contributions(
 
     if facts.status in UNPAID_COMMITTED:
         money[key(facts.year, 0)][4:6] = [1, facts.fen]
+        money[MoneyTally.summary_key(facts.campaign)][4:6] = [1, facts.fen]
+    if facts.status == PaymentStatus.PAID:
+        money[MoneyTally.summary_key(facts.campaign)][0:2] = [1, facts.fen]
     if facts.status in PAID_ONCE and facts.paid_at is not None:
         year, month = _local_year_month(facts.paid_at)
         money[key(year, month)][0] += 1
@@ -247,6 +257,11 @@ def expected_money(year: int | None = None) -> dict[MoneyKey, MoneyValues]:
         (2, "reversed_at", base.filter(status=PaymentStatus.REVERSED, reversed_at__isnull=False)),
         (4, None, base.filter(status__in=UNPAID_COMMITTED)),
     )
+    if year in (None, SUMMARY_YEAR):
+        for key, values in expected_summaries().items():
+            totals[key] = [a + b for a, b in zip(totals[key], values, strict=True)]
+    if year == SUMMARY_YEAR:
+        return {k: tuple(v) for k, v in totals.items()}
     for offset, moment, qs in sources:
         if moment is None:
             qs = qs.annotate(y=F("year"), m=Value(0))
@@ -260,6 +275,21 @@ def expected_money(year: int | None = None) -> dict[MoneyKey, MoneyValues]:
             k += (row["category"], row["tier"] or "", row["item"] or "")
             totals[k][offset] += row["n"]
             totals[k][offset + 1] += row["fen"] or 0
+    return {k: tuple(v) for k, v in totals.items()}
+
+
+def expected_summaries() -> dict[MoneyKey, MoneyValues]:
+    """The campaigns' summary rows computed from the payments: paid and kept, approved and not
+    paid, all years together."""
+    totals: dict[MoneyKey, list[int]] = defaultdict(lambda: [0] * 6)
+    sources = (
+        (0, Payment.objects.filter(status=PaymentStatus.PAID)),
+        (4, Payment.objects.filter(status__in=UNPAID_COMMITTED)),
+    )
+    for offset, qs in sources:
+        rows = qs.order_by().values_list("campaign_id").annotate(n=Count("id"), fen=_FEN)
+        for campaign, n, fen in rows:
+            totals[MoneyTally.summary_key(campaign)][offset : offset + 2] = [n, fen or 0]
     return {k: tuple(v) for k, v in totals.items()}
 
 
@@ -308,16 +338,18 @@ def tally_years() -> list[int]:
             .distinct()
         )
     years |= set(Payment.objects.values_list("year", flat=True).distinct())
-    return sorted(years)
+    return sorted(years | {SUMMARY_YEAR})
 
 
 def differences(year: int) -> list[str]:
-    """The keys where the stored tallies of `year` differ from the payments, named."""
+    """The keys where the stored tallies of `year` differ from the payments, named (year 0:
+    the campaigns' summary rows, which have no people tally)."""
     found = []
     pairs: list[tuple[str, dict[Any, Any], dict[Any, Any]]] = [
         ("money", dict(expected_money(year)), dict(stored_money(year))),
-        ("people", dict(expected_people(year)), dict(stored_people(year))),
     ]
+    if year != SUMMARY_YEAR:
+        pairs.append(("people", dict(expected_people(year)), dict(stored_people(year))))
     for name, expected, have in pairs:
         want = {k: v for k, v in expected.items() if v and (not isinstance(v, tuple) or any(v))}
         for k in sorted(set(want) | set(have), key=repr):
