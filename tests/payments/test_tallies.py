@@ -201,7 +201,9 @@ def test_concurrent_approvals_and_payouts_in_one_campaign_keep_the_tallies_right
     results = race([lambda p=p: services.mark_paid(p, by=finance2) for p in cash])
     assert not [r for r in results if isinstance(r, Exception)]
     assert MoneyTally.objects.get(month__gt=0).paid_n == 6
-    assert MoneyTally.objects.get(month=0).pending_n == 0
+    assert MoneyTally.objects.get(month=0, year__gt=0).pending_n == 0
+    summary = MoneyTally.summaries().get(campaign=campaigns[0])  # the budget check's figure
+    assert (summary.paid_n, summary.pending_n) == (6, 0)
     assert_tallies_right()
 
 
