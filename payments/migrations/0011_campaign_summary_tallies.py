@@ -40,6 +40,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("payments", "0008_person_tally_kept_index")]
+    dependencies = [("payments", "0010_order_by_tree_order")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
