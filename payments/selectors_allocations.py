@@ -8,12 +8,12 @@ path is a prefix of the payment's organisation path (allocations of a campaign n
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 
 from cases.selectors import run_within_or_above_scope
 
-from .models import Allocation, Campaign, Payment, PaymentStatus
-from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _cents, _money_sum
+from .models import Allocation, Campaign, MoneyTally, Payment, PaymentStatus
+from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _cents
 
 
 @dataclass
@@ -43,14 +43,19 @@ def allocations_visible_to(user, campaign: Campaign) -> QuerySet[Allocation]:
 
 
 def allocation_committed(allocation: Allocation) -> tuple[Decimal, int]:
-    """Money and head count committed (approved to paid) under an allocation, in one query."""
-    qs = Payment.objects.filter(
-        campaign_id=allocation.campaign_id,
-        organisation__path__startswith=allocation.organisation.path,
-        status__in=COMMITTED,
+    """Money and head count committed (approved to paid) under an allocation, in one query: the
+    sum of the campaign's summary tally rows of the organisations in its union's subtree
+    (`MoneyTally.organisation_summaries`, kept equal to its payments by the services), a row
+    per organisation whatever the number of payments."""
+    totals = (
+        MoneyTally.organisation_summaries()
+        .filter(
+            campaign_id=allocation.campaign_id,
+            organisation__path__startswith=allocation.organisation.path,
+        )
+        .aggregate(fen=Sum(F("paid_fen") + F("pending_fen")), n=Sum(F("paid_n") + F("pending_n")))
     )
-    totals = qs.aggregate(total=_money_sum(Q()), count=Count("id"))
-    return _cents(totals["total"]), totals["count"]
+    return _cents(Decimal(totals["fen"] or 0).scaleb(-2)), totals["n"] or 0
 
 
 def allocation_rows(allocations: list[Allocation]) -> list[AllocationRow]:

@@ -10,7 +10,7 @@ second approval checks no money.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import F, Sum
 
 from .models import Allocation, MoneyTally, Payment
 from .selectors import COMMITTED, _cents
@@ -47,9 +47,10 @@ def allocations_with_committed(
     campaign_ids: Iterable[int],
 ) -> tuple[dict[int, list[Allocation]], dict[int, tuple[Decimal, int]]]:
     """The campaigns' allocations (with their unions), and the money and head count committed
-    under each: two queries whatever the number of allocations and unions. The committed
-    payments are grouped by union in the database and each group is added to the allocation
-    whose union's path prefixes it (a campaign's allocations never overlap)."""
+    under each: two queries whatever the number of allocations and unions. The committed money
+    is read per union from the summary tally rows (`MoneyTally.organisation_summaries`) and each
+    union's is added to the allocation whose union's path prefixes it (a campaign's allocations
+    never overlap)."""
     by_campaign: dict[int, list[Allocation]] = {}
     for allocation in Allocation.objects.filter(campaign_id__in=set(campaign_ids)).select_related(
         "organisation"
@@ -61,16 +62,20 @@ def allocations_with_committed(
     if not sums:
         return by_campaign, sums
     rows = (
-        Payment.objects.filter(campaign_id__in=list(by_campaign), status__in=COMMITTED)
-        .order_by()
-        .values_list("campaign_id", "organisation__path")
-        .annotate(total=Sum("amount"), count=Count("id"))
+        MoneyTally.organisation_summaries()
+        .filter(campaign_id__in=list(by_campaign))
+        .values_list(
+            "campaign_id",
+            "organisation__path",
+            F("paid_fen") + F("pending_fen"),
+            F("paid_n") + F("pending_n"),
+        )
     )
-    for campaign_id, path, total, count in rows:
+    for campaign_id, path, fen, count in rows:
         covering = covering_allocation(by_campaign[campaign_id], path)
         if covering is not None:
             money, places = sums[covering.pk]
-            sums[covering.pk] = (money + _cents(total), places + count)
+            sums[covering.pk] = (money + _cents(Decimal(fen).scaleb(-2)), places + count)
     return by_campaign, sums
 
 

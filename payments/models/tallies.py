@@ -24,8 +24,10 @@ class MoneyTally(models.Model):
     Year 0 (`SUMMARY_YEAR`, `summaries()`) holds one row per campaign (month 0, organisation 0,
     the other coordinates empty): its money now, all years together — paid and kept in `paid_*`,
     approved-not-paid in `pending_*`, so `paid_fen + pending_fen` is the campaign's committed
-    money, which the budget check reads from this one row whatever the campaign's size. No
-    figure reads year 0 (they read a year in scope), and no payment has it.
+    money, which the budget check reads from this one row whatever the campaign's size. The
+    same per organisation of the campaign (`organisation_summaries()`): an allocation's committed
+    money is the sum of its union subtree's rows, not of its payments. No figure reads year 0
+    (they read a year in scope), and no payment has it.
     """
 
     year = models.PositiveSmallIntegerField()
@@ -72,20 +74,25 @@ class MoneyTally(models.Model):
         return f"{self.year}-{self.month:02d} {self.campaign_id}/{self.organisation_id}"
 
     @classmethod
-    def summary_key(cls, campaign_id: int) -> tuple:
-        """The campaign's summary row's key, in `KEY` order."""
-        return (cls.SUMMARY_YEAR, 0, campaign_id, 0, "", "", "")
+    def summary_key(cls, campaign_id: int, organisation_id: int = 0) -> tuple:
+        """The key, in `KEY` order, of the campaign's summary row (organisation 0) or of its
+        row for one organisation."""
+        return (cls.SUMMARY_YEAR, 0, campaign_id, organisation_id, "", "", "")
 
     @classmethod
     def summaries(cls) -> models.QuerySet:
         """The campaigns' summary rows (found by the key's unique index)."""
+        return cls._summary_rows().filter(organisation_id=0)
+
+    @classmethod
+    def organisation_summaries(cls) -> models.QuerySet:
+        """The campaigns' summary rows per organisation."""
+        return cls._summary_rows().exclude(organisation_id=0)
+
+    @classmethod
+    def _summary_rows(cls) -> models.QuerySet:
         return cls.objects.filter(
-            year=cls.SUMMARY_YEAR,
-            month=0,
-            organisation_id=0,
-            category="",
-            tier="",
-            assistance_item="",
+            year=cls.SUMMARY_YEAR, month=0, category="", tier="", assistance_item=""
         )
 
 

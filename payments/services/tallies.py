@@ -83,6 +83,14 @@ def to_fen(amount) -> int:
     return int((Decimal(amount) * 100).quantize(Decimal(1)))
 
 
+def _summary_keys(facts: PaymentFacts) -> tuple[MoneyKey, MoneyKey]:
+    """The payment's campaign's summary row and its organisation's row in the campaign."""
+    return (
+        MoneyTally.summary_key(facts.campaign),
+        MoneyTally.summary_key(facts.campaign, facts.organisation),
+    )
+
+
 def _local_year_month(moment) -> tuple[int, int]:
     local = timezone.localtime(moment)
     return local.year, local.month
@@ -104,9 +112,11 @@ def contributions(
 
     if facts.status in UNPAID_COMMITTED:
         money[key(facts.year, 0)][4:6] = [1, facts.fen]
-        money[MoneyTally.summary_key(facts.campaign)][4:6] = [1, facts.fen]
+        for summary in _summary_keys(facts):
+            money[summary][4:6] = [1, facts.fen]
     if facts.status == PaymentStatus.PAID:
-        money[MoneyTally.summary_key(facts.campaign)][0:2] = [1, facts.fen]
+        for summary in _summary_keys(facts):
+            money[summary][0:2] = [1, facts.fen]
     if facts.status in PAID_ONCE and facts.paid_at is not None:
         year, month = _local_year_month(facts.paid_at)
         money[key(year, month)][0] += 1
@@ -279,17 +289,19 @@ def expected_money(year: int | None = None) -> dict[MoneyKey, MoneyValues]:
 
 
 def expected_summaries() -> dict[MoneyKey, MoneyValues]:
-    """The campaigns' summary rows computed from the payments: paid and kept, approved and not
-    paid, all years together."""
+    """The campaigns' summary rows computed from the payments, per campaign and per campaign and
+    organisation: paid and kept, approved and not paid, all years together."""
     totals: dict[MoneyKey, list[int]] = defaultdict(lambda: [0] * 6)
     sources = (
         (0, Payment.objects.filter(status=PaymentStatus.PAID)),
         (4, Payment.objects.filter(status__in=UNPAID_COMMITTED)),
     )
     for offset, qs in sources:
-        rows = qs.order_by().values_list("campaign_id").annotate(n=Count("id"), fen=_FEN)
-        for campaign, n, fen in rows:
-            totals[MoneyTally.summary_key(campaign)][offset : offset + 2] = [n, fen or 0]
+        for group in (("campaign_id",), ("campaign_id", "organisation_id")):
+            rows = qs.order_by().values_list(*group).annotate(n=Count("id"), fen=_FEN)
+            for *coordinates, n, fen in rows:
+                key = MoneyTally.summary_key(*coordinates)
+                totals[key][offset : offset + 2] = [n, fen or 0]
     return {k: tuple(v) for k, v in totals.items()}
 
 

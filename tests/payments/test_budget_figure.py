@@ -1,6 +1,7 @@
 """The budget check's figure (a campaign's committed money) is read from the campaign's summary
-tally row (`MoneyTally.summaries`), not summed over its payments: it must equal that sum after
-every kind of transition, and the check must still stop exactly at the budget."""
+tally row (`MoneyTally.summaries`), and an allocation's from its union subtree's rows, not summed
+over the payments: each must equal that sum after every kind of transition, and the check must
+still stop exactly at the budget."""
 
 from decimal import Decimal
 
@@ -12,11 +13,13 @@ from payments import services
 from payments.exceptions import BudgetExceeded
 from payments.models import Campaign, Payment, PaymentStatus
 from payments.selectors import COMMITTED
-from payments.selectors_approval import committed_by_campaign
+from payments.selectors_allocations import allocation_committed
+from payments.selectors_approval import allocations_with_committed, committed_by_campaign
 from payments.services.approval_reads import PaymentTotals
 from payments.services.tallies import differences
+from tests.factories import OrganisationFactory
 
-from .factories import CampaignFactory, payment_in_state
+from .factories import CampaignFactory, case_in, payment_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +125,32 @@ def test_the_budget_takes_an_approval_exactly_to_it_and_refuses_a_fen_more(
     assert over.status == PaymentStatus.SUBMITTED
     assert summed(small) + Decimal("500.00") == small.budget
     assert committed_by_campaign([small.pk])[small.pk] == Decimal("1500.00")
+
+
+def test_an_allocation_s_figure_is_its_subtree_s_committed_sum(
+    campaign, walk, union_a, union_b, administrator, officer
+):
+    """The allocation check's figure comes from the per-organisation summary rows: it equals the
+    committed payments of the union's subtree, on the single path and the bulk path alike."""
+    ward = OrganisationFactory(code="EDU01-9", name="第一中学分部工会", parent=union_a)
+    mine = services.allocate_campaign(
+        campaign, union_a, by=administrator, amount="9000.00", places=20
+    )
+    services.allocate_campaign(campaign, union_b, by=administrator, amount="900.00", places=2)
+    for state in ("approved", "paid", "failed", "reversed", "in_batch", "rejected", "submitted"):
+        for union in (union_a, ward):
+            walk(state, case=case_in(union, officer=officer))
+
+    def summed_under(allocation) -> tuple[Decimal, int]:
+        payments = Payment.objects.filter(
+            campaign=campaign,
+            status__in=COMMITTED,
+            organisation__path__startswith=allocation.organisation.path,
+        )
+        return payments.aggregate(total=Sum("amount"))["total"], payments.count()
+
+    assert summed_under(mine)[1] == 8
+    assert allocation_committed(mine) == summed_under(mine)
+    _by_campaign, sums = allocations_with_committed([campaign.pk])
+    assert sums[mine.pk] == summed_under(mine)
+    assert differences(0) == []
