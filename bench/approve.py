@@ -18,6 +18,8 @@ payments, and prints their aggregate rate after the serial one: both figures, sa
 committed (half approved, half paid), by bulk insert, their tallies added with the services' own
 `record_moves`: the approvals are timed in a campaign of a city's size, not an empty one (the
 budget check reads the campaign's committed money). `BENCH_EXISTING=0` is the empty campaign.
+`BENCH_ALLOCATED=1` also allocates that campaign (下拨) to the union holding every payment, so each
+approval checks the allocation's committed money and places too.
 
 The set-up (people, cases, submitted payments) is written in bulk and not timed; the timed part
 is what the approval queue's bulk action does: `approve_payment` once per payment, each in its
@@ -55,12 +57,13 @@ from accounts.models import User  # noqa: E402
 from accounts.roles import Role, ensure_role_groups  # noqa: E402
 from cases.models import Case, Organisation, Person  # noqa: E402
 from cases.services import save_organisation  # noqa: E402
-from payments.models import Campaign, Payment  # noqa: E402
+from payments.models import Allocation, Campaign, Payment  # noqa: E402
 from payments.services import approve_payment  # noqa: E402
 from tests.idnumbers import make_id_number  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_COUNT", "1000"))
 EXISTING = int(os.environ.get("BENCH_EXISTING", "25000"))
+ALLOCATED = bool(os.environ.get("BENCH_ALLOCATED"))
 
 
 def user(role, organisation, username):
@@ -148,6 +151,15 @@ def set_up(
     )
     if existing:
         _committed(campaign, cases[:existing], officer, finance, amount, tag)
+    if ALLOCATED:
+        # Written directly (not `allocate_campaign`): one allocation covering every payment.
+        Allocation.objects.create(
+            campaign=campaign,
+            organisation=members[0] if unions == 1 else root,
+            amount=campaign.budget,
+            places=count + existing,
+            created_by=officer,
+        )
     return campaign, finance, payments
 
 
@@ -229,7 +241,7 @@ def serial() -> None:
     n = approved - 1
     print(
         f"{connection.vendor}: approved {n} of {COUNT} in a campaign of {EXISTING} committed "
-        f"payments in {elapsed:.2f} s "
+        f"payments{' (allocated)' if ALLOCATED else ''} in {elapsed:.2f} s "
         f"= {n / elapsed:.0f} approvals per second; {1000 * elapsed / n:.2f} ms wall and "
         f"{1000 * cpu / n:.2f} ms CPU (this process) per approval; load average {load:.1f} → "
         f"{os.getloadavg()[0]:.1f}; DEBUG {settings.DEBUG}; "
