@@ -132,3 +132,20 @@ def test_unions_are_listed_by_their_code_not_by_their_place_in_the_path(
         "U-Y分会",
         "U-Z分会",
     ]
+
+
+def test_the_grand_total_is_a_row_of_the_table_it_totals(client, leader, walk):
+    """The 合计 under 活动类型 × 救助项目 × 经费来源 × 困难类别 is that table's footer, one cell
+    per column (it was a table of its own whose cells did not line up with the columns)."""
+    import re
+
+    walk("paid", paid_on=datetime.date(2026, 2, 2))
+    client.force_login(leader)
+    html = client.get(reverse("figures:statistics"), {"year": 2026}).content.decode()
+    table = html[html.index("活动类型 · 救助项目 · 经费来源 · 困难类别") :]
+    table = table[: table.index("</table>")]
+    header = table[: table.index("</thead>")]
+    footer = table[table.index("<tfoot>") : table.index("</tfoot>")]
+    assert "合计" in footer
+    assert len(re.findall(r"<td", footer)) == len(re.findall(r"</th>", header)) == 9
+    assert 'class="list figures total"' not in html
