@@ -129,24 +129,8 @@ def set_up(
         Case(person=p, category="frontline", organisation_id=p.organisation_id, opened_by=officer)
         for p in people
     )
-    now = timezone.now()
     payments = Payment.objects.bulk_create(
-        Payment(
-            reference=f"Z{tag}{i:06d}",
-            case=c,
-            person_id=c.person_id,
-            organisation_id=c.organisation_id,
-            campaign=campaign,
-            amount=amount,
-            standard_amount=amount,
-            method="bank",
-            purpose="基准测试",
-            year=2026,
-            status="submitted",
-            created_by=officer,
-            submitted_by=officer,
-            submitted_at=now,
-        )
+        _payment(c, f"Z{tag}{i:06d}", campaign, amount, officer, status="submitted")
         for i, c in enumerate(cases[existing:])
     )
     if existing:
@@ -171,21 +155,13 @@ def _committed(campaign, cases, officer, finance, amount: Decimal, tag: str) -> 
     now = timezone.now()
     committed = Payment.objects.bulk_create(
         (
-            Payment(
-                reference=f"Y{tag}{i:06d}",
-                case=c,
-                person_id=c.person_id,
-                organisation_id=c.organisation_id,
-                campaign=campaign,
-                amount=amount,
-                standard_amount=amount,
-                method="bank",
-                purpose="基准测试",
-                year=2026,
+            _payment(
+                c,
+                f"Y{tag}{i:06d}",
+                campaign,
+                amount,
+                officer,
                 status="paid" if i % 2 else "approved",
-                created_by=officer,
-                submitted_by=officer,
-                submitted_at=now,
                 approved_by=finance,
                 approved_at=now,
                 paid_at=now if i % 2 else None,
@@ -201,6 +177,26 @@ def _committed(campaign, cases, officer, finance, amount: Decimal, tag: str) -> 
     record_moves(
         [(facts_of(before), facts_of(p)) for before, p in zip(submitted, committed, strict=True)],
         cases={c.pk: (c.category, c.hardship_level) for c in cases},
+    )
+
+
+def _payment(case, reference: str, campaign, amount: Decimal, officer, **fields) -> Payment:
+    """A submitted-or-later payment of the bench's campaign for `case`, not saved."""
+    return Payment(
+        reference=reference,
+        case=case,
+        person_id=case.person_id,
+        organisation_id=case.organisation_id,
+        campaign=campaign,
+        amount=amount,
+        standard_amount=amount,
+        method="bank",
+        purpose="基准测试",
+        year=2026,
+        created_by=officer,
+        submitted_by=officer,
+        submitted_at=timezone.now(),
+        **fields,
     )
 
 
