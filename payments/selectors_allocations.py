@@ -12,7 +12,7 @@ from django.db.models import Count, F, QuerySet, Sum
 
 from cases.selectors import run_within_or_above_scope
 
-from .models import Allocation, Campaign, MoneyTally, Payment, PaymentStatus
+from .models import Allocation, Campaign, MoneyTally, Payment, PaymentStatus, from_fen
 from .selectors import COMMITTED, COMMITTED_UNPAID, ZERO, _cents
 
 
@@ -55,7 +55,7 @@ def allocation_committed(allocation: Allocation) -> tuple[Decimal, int]:
         )
         .aggregate(fen=Sum(F("paid_fen") + F("pending_fen")), n=Sum(F("paid_n") + F("pending_n")))
     )
-    return _cents(Decimal(totals["fen"] or 0).scaleb(-2)), totals["n"] or 0
+    return from_fen(totals["fen"]), totals["n"] or 0
 
 
 def allocation_rows(allocations: list[Allocation]) -> list[AllocationRow]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from .models import Allocation, MoneyTally, Payment
+from .models import Allocation, MoneyTally, Payment, from_fen
 from .selectors import COMMITTED, _cents
 
 
@@ -25,7 +25,7 @@ def committed_by_campaign(campaign_ids: Iterable[int]) -> dict[int, Decimal]:
         .filter(campaign_id__in=set(campaign_ids))
         .values_list("campaign_id", "paid_fen", "pending_fen")
     )
-    return {c: _cents(Decimal(paid + pending).scaleb(-2)) for c, paid, pending in rows}
+    return {c: from_fen(paid + pending) for c, paid, pending in rows}
 
 
 def committed_by_person_year(
@@ -75,7 +75,7 @@ def allocations_with_committed(
         covering = covering_allocation(by_campaign[campaign_id], path)
         if covering is not None:
             money, places = sums[covering.pk]
-            sums[covering.pk] = (money + _cents(Decimal(fen).scaleb(-2)), places + count)
+            sums[covering.pk] = (money + from_fen(fen), places + count)
     return by_campaign, sums
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Aggregate, Count, Q, QuerySet, Sum
 
 from cases.models import Person
-from payments.models import MoneyTally, Payment, PaymentStatus, PersonTally
+from payments.models import MoneyTally, Payment, PaymentStatus, PersonTally, from_fen
 from payments.selectors import COMMITTED_UNPAID
 
 from ..filters import NO_ITEM, NO_TIER, StatFilter
@@ -162,18 +162,14 @@ def tallies(user, f: StatFilter, model=MoneyTally) -> QuerySet:
 _SUMS = {name: Sum(name) for name in MoneyTally.VALUES}
 
 
-def _from_fen(value) -> Decimal:
-    return (Decimal(value or 0) / 100).quantize(ZERO)
-
-
 def _tallied(row: Mapping[str, Any]) -> Money:
     return Money(
         paid_n=row["paid_n"] or 0,
-        paid=_from_fen(row["paid_fen"]),
+        paid=from_fen(row["paid_fen"]),
         reversed_n=row["reversed_n"] or 0,
-        reversed=_from_fen(row["reversed_fen"]),
+        reversed=from_fen(row["reversed_fen"]),
         pending_n=row["pending_n"] or 0,
-        pending=_from_fen(row["pending_fen"]),
+        pending=from_fen(row["pending_fen"]),
     )
 
 

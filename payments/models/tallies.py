@@ -11,6 +11,8 @@ Amounts are kept in fen (integers): exact on SQLite as on PostgreSQL, where a ru
 decimals would drift through SQLite's floating point.
 """
 
+from decimal import Decimal
+
 from django.db import models
 
 
@@ -140,3 +142,13 @@ class PersonTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.person_id}/{self.campaign_id}"
+
+
+def to_fen(amount) -> int:
+    """Money as the tallies keep it: whole fen."""
+    return int((Decimal(amount) * 100).quantize(Decimal(1)))
+
+
+def from_fen(fen) -> Decimal:
+    """A tallied sum of fen (None: no row) back as money with its two places."""
+    return Decimal(fen or 0).scaleb(-2).quantize(Decimal("0.01"))

@@ -42,7 +42,7 @@ from cases.models import Organisation, Person
 from cases.selectors import current_files
 from core.prepared import ModelColumns, PreparedQuery, prepared_cursor
 
-from ..models import Allocation, AssistanceStandard, Campaign, MoneyTally, Payment
+from ..models import Allocation, AssistanceStandard, Campaign, MoneyTally, Payment, from_fen
 from ..selectors import COMMITTED, ZERO, _cents
 from ..selectors_allocations import allocation_committed
 from .approval_totals import ApprovalTotals
@@ -201,7 +201,7 @@ class PaymentTotals(ApprovalTotals):
             any_allocation,
             allocation_id,
         ) = _facts_statement(on_date).rows(payment.pk)[0]
-        campaign_committed = Decimal(campaign_committed_fen).scaleb(-2)
+        campaign_committed = from_fen(campaign_committed_fen)
         if payment.status in COMMITTED:  # the payment decided is left out, as from every sum
             campaign_committed -= payment.amount
         self._campaign = _cents(campaign_committed)

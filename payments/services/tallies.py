@@ -16,7 +16,6 @@ summary in the same statement as the payment's other rows.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -29,7 +28,7 @@ from cases.models import Case
 from core.tallies import add_to_tallies, tally_statement
 
 from ..exceptions import PaymentsBusy
-from ..models import MoneyTally, Payment, PaymentStatus, PersonTally
+from ..models import MoneyTally, Payment, PaymentStatus, PersonTally, to_fen
 
 UNPAID_COMMITTED = (
     PaymentStatus.APPROVED,
@@ -77,10 +76,6 @@ def facts_of(p: Payment) -> PaymentFacts:
         case=p.case_id,
         item=p.assistance_item or "",
     )
-
-
-def to_fen(amount) -> int:
-    return int((Decimal(amount) * 100).quantize(Decimal(1)))
 
 
 def _summary_keys(facts: PaymentFacts) -> tuple[MoneyKey, MoneyKey]:

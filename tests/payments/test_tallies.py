@@ -280,3 +280,15 @@ def test_the_tier_page_shows_the_busy_refusal_and_changes_nothing(
     assert "正在审批或发放" in response.content.decode()
     payment.case.refresh_from_db()
     assert payment.case.hardship_level == "relative"
+
+
+@pytest.mark.parametrize(
+    ("amount", "fen"),
+    [(Decimal("0.01"), 1), (Decimal("123.45"), 12345), (Decimal("-800.00"), -80000)],
+)
+def test_money_goes_to_fen_and_back_to_the_fen(amount, fen):
+    from payments.models import from_fen, to_fen
+
+    assert to_fen(amount) == fen
+    assert from_fen(fen) == amount and str(from_fen(fen)) == str(amount)
+    assert str(from_fen(None)) == "0.00"
