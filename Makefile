@@ -8,7 +8,7 @@ PORT ?= 8000
 # Debian packages WeasyPrint and Chinese PDFs need, gettext for translations, poppler for tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils gettext
 
-.PHONY: demo test setup system-packages venv db messages static lint pytest serve browser clean
+.PHONY: demo test setup system-packages venv db messages static fonts lint pytest serve browser clean
 
 demo: setup db
 	$(BIN)/python manage.py seed_demo
@@ -18,7 +18,7 @@ demo: setup db
 
 test: setup lint pytest
 
-setup: system-packages venv messages static
+setup: system-packages venv messages static fonts
 
 system-packages:
 	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
@@ -37,6 +37,10 @@ messages: venv
 
 static: venv
 	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+# The Chinese faces cut down for the PDFs (core/font_subsets.py): ~45 s once, then a no-op.
+fonts: venv system-packages
+	$(BIN)/python manage.py prepare_fonts
 
 db: venv
 	@mkdir -p var

@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from .checks import check_prepared_fonts
+
+        checks.register(check_prepared_fonts)

@@ -6,6 +6,11 @@ Tests replace `run_fc_list` to simulate a machine without Chinese fonts.
 import shutil
 import subprocess
 from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+
+from . import font_subsets
 
 # The letter's font stack, in order. Noto Serif CJK SC (Debian: fonts-noto-cjk) covers GB 18030
 # including many CJK Extension B characters such as 𠈌 (U+2020C); the others are fallbacks for
@@ -78,15 +83,40 @@ def uncovered_characters(text: str) -> list[str]:
     return missing
 
 
-@lru_cache(maxsize=1)
-def font_family_css() -> str:
-    """The CSS `font-family` list: the stack's installed faces first, each quoted, then serif.
-
-    The first face that covers the rare sample goes first, so a name like 𠈌 is drawn by the
-    same font as the rest of the letter instead of a mismatched fallback.
-    """
+def installed_stack() -> list[str]:
+    """The stack's installed Chinese families; the first that covers the rare sample first,
+    so a name like 𠈌 is drawn by the same font as the rest of the letter instead of a
+    mismatched fallback."""
     chinese = set(families_covering_chinese())
     rare = set(families_covering(RARE_SAMPLE))
     installed = [name for name in FONT_STACK if name in chinese]
     installed.sort(key=lambda name: name not in rare)  # stable: keeps the stack order otherwise
-    return ", ".join([f'"{name}"' for name in installed or FONT_STACK] + ["serif"])
+    return installed
+
+
+@lru_cache(maxsize=1)
+def font_family_css() -> str:
+    """The CSS `font-family` list: the stack's installed faces first, each quoted, then serif."""
+    return ", ".join([f'"{name}"' for name in installed_stack() or FONT_STACK] + ["serif"])
+
+
+def subset_directory() -> Path:
+    """Where `prepare_fonts` writes the cut-down faces (core.font_subsets)."""
+    return Path(settings.VAR_DIR) / "fonts"
+
+
+@lru_cache(maxsize=1)
+def subset_face_rules() -> str:
+    """The prepared faces' `@font-face` rules, or "" (not prepared, or for another font)."""
+    stack = installed_stack()
+    return font_subsets.face_rules(subset_directory(), stack[0]) if stack else ""
+
+
+def stylesheet_text(css: str) -> str:
+    """A PDF stylesheet with its fonts: `__FONTS__` becomes the font stack, led by the
+    prepared faces when they can be used (their rules put before the stylesheet)."""
+    rules = subset_face_rules()
+    families = font_family_css()
+    if rules:
+        families = f'"{font_subsets.FAMILY}", {families}'
+    return rules + css.replace("__FONTS__", families)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseCategory, HardshipCause, HardshipLevel, Visit
 from cases.services.eligibility import file_figures
-from core import fonts
+from core import fonts, pdf_stylesheets
 from core.chinese import date_in_chinese
 from letters.models import PrintChannel, PrintKind
 from letters.services import LetterRefused, PrintOut, record_print
@@ -67,10 +67,6 @@ def _names(case: Case) -> list[str]:
 
 def print_file_sheet(case: Case, *, by, request=None, on: datetime.date | None = None) -> PrintOut:
     """The file's 档案表 as an A4 PDF, recorded in the print log."""
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     if not can_print(by):
         raise LetterRefused(_("您没有打印困难职工档案表的权限。"))
     if case.category != CaseCategory.HARDSHIP:
@@ -102,11 +98,7 @@ def print_file_sheet(case: Case, *, by, request=None, on: datetime.date | None =
                 "issued_on": date_in_chinese(on),
             },
         )
-    font_config = FontConfiguration()
-    css = CSS.read_text(encoding="utf-8").replace("__FONTS__", fonts.font_family_css())
-    document = HTML(string=html, base_url=str(CSS.parent)).render(
-        stylesheets=[WeasyCSS(string=css, font_config=font_config)], font_config=font_config
-    )
+    document = pdf_stylesheets.render(html, CSS)
     content = document.write_pdf()
     filename = f"困难职工档案表-{case.person.name}-{case.pk}.pdf"
     record = record_print(

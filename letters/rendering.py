@@ -14,7 +14,6 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -22,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from core import fonts
+from core import pdf_stylesheets
 from core.chinese import amount_in_capitals, amount_in_figures, date_in_chinese
 
 from .defaults import TemplateText, default_kind, default_text
@@ -167,12 +166,6 @@ def letters_for_payments(payments: Iterable, issued_on: datetime.date) -> list[L
     return [build_letter(payment_text(p), payment_values(p, issued_on)) for p in payments]
 
 
-@lru_cache(maxsize=4)
-def _css_text(name: str) -> str:
-    css = (CSS_DIR / name).read_text(encoding="utf-8")
-    return css.replace("__FONTS__", fonts.font_family_css())
-
-
 def letters_html(letters: Sequence[Letter], title: str = "慰问信") -> str:
     with translation.override("zh-hans"):
         return render_to_string(
@@ -190,11 +183,9 @@ def render_letters_pdf(
     letters: Sequence[Letter], *, title: str = "慰问信", progress: Progress | None = None
 ) -> Rendered:
     """All letters in one PDF, one a page."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML
 
-    font_config = FontConfiguration()
-    stylesheet = CSS(string=_css_text("letter.css"), font_config=font_config)
+    stylesheet, font_config = pdf_stylesheets.stylesheet(CSS_DIR / "letter.css")
     total = len(letters)
     documents = []
     for start in range(0, max(total, 1), CHUNK):
@@ -224,9 +215,6 @@ def render_signoff_pdf(
     payments: Sequence, *, title: str, issuer: str, subject: str, issued_on: datetime.date
 ) -> Rendered:
     """The cash sign-off sheet (签收表) of `payments` (person and organisation loaded)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     total = sum((p.amount for p in payments), Decimal("0.00"))
     rows = [
         SignoffRow(p.payee_holder, p.organisation.name, amount_in_figures(p.amount))
@@ -246,9 +234,5 @@ def render_signoff_pdf(
                 "total_capitals": amount_in_capitals(total),
             },
         )
-    font_config = FontConfiguration()
-    stylesheet = CSS(string=_css_text("signoff.css"), font_config=font_config)
-    document = HTML(string=html, base_url=str(CSS_DIR)).render(
-        stylesheets=[stylesheet], font_config=font_config
-    )
+    document = pdf_stylesheets.render(html, CSS_DIR / "signoff.css")
     return Rendered(document.write_pdf(), len(document.pages))

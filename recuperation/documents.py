@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core import fonts
+from core import fonts, pdf_stylesheets
 from core.access import AccessAction, log_access
 from core.chinese import date_in_chinese
 from core.formatting import neutralise
@@ -152,10 +152,6 @@ def print_roster(
     issued_on: datetime.date | None = None,
 ) -> PrintOut:
     """The roster as an A4 PDF, recorded in the print log."""
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     _require_printer(by)
     nominations = list(nominations)
     _require_glyphs(nominations)
@@ -174,11 +170,7 @@ def print_roster(
                 "capacity": session.capacity,
             },
         )
-    font_config = FontConfiguration()
-    css = CSS.read_text(encoding="utf-8").replace("__FONTS__", fonts.font_family_css())
-    document = HTML(string=html, base_url=str(CSS.parent)).render(
-        stylesheets=[WeasyCSS(string=css, font_config=font_config)], font_config=font_config
-    )
+    document = pdf_stylesheets.render(html, CSS)
     content = document.write_pdf()
     filename = _safe_name("疗休养名册", session.programme.name, session.destination, ext="pdf")
     record = record_print(

@@ -56,5 +56,5 @@ def _layout_version() -> str:
     from django.template.loader import get_template
 
     source = get_template(TEMPLATE).template.source
-    parts = (source, CSS.read_text(encoding="utf-8"), fonts.font_family_css())
+    parts = (source, fonts.stylesheet_text(CSS.read_text(encoding="utf-8")))
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cases.models import Organisation
-from core import fonts
+from core import pdf_stylesheets
 from core.access import AccessAction, log_access
 from core.chinese import amount_in_capitals, amount_in_figures, date_in_chinese
 from core.formatting import mask
@@ -102,10 +102,6 @@ class RosterSubject:
 
 
 def _roster_pdf(subject: RosterSubject, groups, issued_on: datetime.date) -> bytes:
-    from weasyprint import CSS as WeasyCSS
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
     number = 0
     blocks = []
     for group in groups:
@@ -144,11 +140,7 @@ def _roster_pdf(subject: RosterSubject, groups, issued_on: datetime.date) -> byt
             "total_capitals": amount_in_capitals(total),
         },
     )
-    font_config = FontConfiguration()
-    css = CSS.read_text(encoding="utf-8").replace("__FONTS__", fonts.font_family_css())
-    document = HTML(string=html, base_url=str(CSS.parent)).render(
-        stylesheets=[WeasyCSS(string=css, font_config=font_config)], font_config=font_config
-    )
+    document = pdf_stylesheets.render(html, CSS)
     return document.write_pdf()
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core import pdf_stylesheets
 from figures.returns import pdf
 from figures.returns.sheet import MONEY_HEADERS, Line, ReturnSheet, Section
 
@@ -51,13 +52,15 @@ def test_one_stylesheet_serves_two_scopes_each_with_its_own_figures(
 ):
     client.force_login(leader)
     federation_text = _text(_fresh_pdf(client), tmp_path, "-layout")
-    stylesheet = pdf._stylesheet()
+    stylesheet = pdf_stylesheets.stylesheet(pdf.CSS)[0]
     client.force_login(officer)
     union_text = _text(_fresh_pdf(client), tmp_path, "-layout")
     client.force_login(leader)
     again = _text(_fresh_pdf(client), tmp_path, "-layout")
 
-    assert pdf._stylesheet() is stylesheet  # parsed once for the three renderings
+    assert (
+        pdf_stylesheets.stylesheet(pdf.CSS)[0] is stylesheet
+    )  # parsed once for the three renderings
     assert "填报单位：市教科文卫体工会" in federation_text
     assert _total(federation_text)[1:3] == ["2", "1,000.00"]  # 500 in each union
     assert f"填报单位：{union_a.name}" in union_text
@@ -93,7 +96,7 @@ def test_each_thread_renders_with_its_own_stylesheet_and_the_collector_comes_bac
 
     def render(issuer):
         content, pages = pdf.render_return_pdf(_sheet(issuer, amounts[issuer], 7))
-        results[issuer] = (content, pages, pdf._stylesheet())
+        results[issuer] = (content, pages, pdf_stylesheets.stylesheet(pdf.CSS)[0])
 
     threads = [threading.Thread(target=render, args=(issuer,)) for issuer in amounts]
     for thread in threads:
