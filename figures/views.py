@@ -20,7 +20,7 @@ from payments.models import CampaignKind
 from . import selectors as s
 from .filters import FIRST_YEAR, StatFilter, parse_filters
 from .permissions import can_view_statistics
-from .returns import build_return, render_return_xlsx, return_pdf
+from .returns import build_return, prepare_soon, render_return_xlsx, return_pdf
 from .tables import build_statistics, tier_label
 
 PAGE_SIZE = 50
@@ -47,6 +47,9 @@ def statistics(request):
     _require(request.user)
     f = parse_filters(request.user, request.GET)
     stats = build_statistics(request.user, f)
+    # The return PDF linked from this page, rendered by the worker while the page is read.
+    sheet = build_return(request.user, f, filled_on=timezone.localdate(), stats=stats)
+    prepare_soon(request.user, f.params(), sheet)
     return render(
         request,
         "figures/statistics.html",

@@ -5,8 +5,15 @@ figures, so the return, the page and the lists behind it cannot disagree.
 """
 
 from .pdf import render_return_pdf
-from .pdf_cache import return_pdf
+from .pdf_cache import prepare_soon, return_pdf
 from .sheet import ReturnSheet, build_return
 from .xlsx import render_return_xlsx
 
-__all__ = ["ReturnSheet", "build_return", "render_return_pdf", "render_return_xlsx", "return_pdf"]
+__all__ = [
+    "ReturnSheet",
+    "build_return",
+    "prepare_soon",
+    "render_return_pdf",
+    "render_return_xlsx",
+    "return_pdf",
+]

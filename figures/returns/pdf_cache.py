@@ -1,41 +1,83 @@
-"""The return's PDF kept in the cache under a digest of what it prints.
+"""The return's PDF kept under a digest of what it prints, and prepared before it is asked for.
 
-WeasyPrint takes about a second of CPU to lay the return out, five times the page's whole
-budget. The figures themselves are cheap (the tallies), so the sheet is always built afresh
-and its digest — every title, label and value of the sheet, plus the template, the stylesheet
-and the fonts it is printed with — is the cache key. A new payment changes a value, hence the
-digest, hence the file: a cached PDF can only ever be the rendering of the very figures the
-request computed, so nothing needs invalidating and nothing stale can be served.
+WeasyPrint takes 0.3-0.6 s of CPU to lay the return out (the federation's four pages, ~630
+cells), more than the page's whole budget. The figures themselves are cheap (the tallies), so
+the sheet is always built afresh and its digest — every title, label and value of the sheet,
+plus the template, the stylesheet and the fonts it is printed with — is the key. A new payment
+changes a value, hence the digest, hence the file: a stored PDF can only ever be the rendering
+of the very figures the request computed, so nothing needs invalidating and nothing stale can be
+served.
 
-The cache is Django's default one: per process unless `CACHES` names a shared backend.
+Stored PDFs are rows of `RenderedReturn`, shared by every worker process and server, so a sheet
+is rendered once however many processes serve it; rows older than KEEP go as new ones come.
+
+The statistics page, which the return is downloaded from, asks for its return to be prepared
+(`prepare_soon`) when it is not stored yet: the worker renders it while the user reads the
+page, and the download that follows is served stored. A download of a sheet nobody prepared
+is rendered there and then, as before.
 """
 
 import dataclasses
+import datetime
 import hashlib
 import json
 from decimal import Decimal
 from functools import lru_cache
 
-from django.core.cache import cache
+from django.conf import settings
+from django.utils import timezone
 
 from core import fonts
 
+from ..models import RenderedReturn
 from .pdf import CSS, TEMPLATE, render_return_pdf
 from .sheet import ReturnSheet
 
-TIMEOUT = 24 * 60 * 60  # the sheet carries its 填报日期: tomorrow's is another file anyway
-PREFIX = "figures:return-pdf:"
+KEEP = datetime.timedelta(days=2)  # the sheet carries its 填报日期: tomorrow's is another file
 
 
 def return_pdf(sheet: ReturnSheet) -> tuple[bytes, int]:
-    """The PDF's bytes and page count: from the cache when this exact sheet was printed."""
-    key = PREFIX + sheet_digest(sheet)
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    rendered = render_return_pdf(sheet)
-    cache.set(key, rendered, TIMEOUT)
-    return rendered
+    """The PDF's bytes and page count: stored when this exact sheet was printed or prepared."""
+    digest = sheet_digest(sheet)
+    stored = RenderedReturn.objects.filter(digest=digest).values_list("content", "pages").first()
+    if stored is not None:
+        return bytes(stored[0]), stored[1]
+    return _render_and_store(sheet, digest)
+
+
+def prepare_soon(user, params: dict[str, str], sheet: ReturnSheet) -> bool:
+    """Have the worker render `sheet` (the return of `params` for `user`) unless it is stored;
+    True when asked. Off where `RELIEF_PREPARE_RETURNS` is false (the tests': their task backend
+    runs every task at once, inside the page)."""
+    if not settings.RELIEF_PREPARE_RETURNS:
+        return False
+    if RenderedReturn.objects.filter(digest=sheet_digest(sheet)).exists():
+        return False
+    from ..tasks import prepare_return
+
+    prepare_return.enqueue(user.pk, params)
+    return True
+
+
+def prepare(sheet: ReturnSheet) -> bool:
+    """Render and store `sheet` unless stored (the worker's side of `prepare_soon`)."""
+    digest = sheet_digest(sheet)
+    if RenderedReturn.objects.filter(digest=digest).exists():
+        return False
+    _render_and_store(sheet, digest)
+    return True
+
+
+def _render_and_store(sheet: ReturnSheet, digest: str) -> tuple[bytes, int]:
+    content, pages = render_return_pdf(sheet)
+    now = timezone.now()
+    # Two renderings of one sheet at once (a download and the worker) store one row.
+    RenderedReturn.objects.bulk_create(
+        [RenderedReturn(digest=digest, content=content, pages=pages, rendered_at=now)],
+        ignore_conflicts=True,
+    )
+    RenderedReturn.objects.filter(rendered_at__lt=now - KEEP).delete()
+    return content, pages
 
 
 def sheet_digest(sheet: ReturnSheet) -> str:

@@ -93,8 +93,11 @@ def _filters_text(f: StatFilter) -> str:
     return "；".join(parts)
 
 
-def build_return(user, f: StatFilter, *, filled_on: datetime.date) -> ReturnSheet:
-    stats = build_statistics(user, f)
+def build_return(
+    user, f: StatFilter, *, filled_on: datetime.date, stats: Statistics | None = None
+) -> ReturnSheet:
+    """The return of `f` for `user`; from `stats` when the caller has built them already."""
+    stats = stats or build_statistics(user, f)
     issuer = f.organisation or getattr(user, "organisation", None)
     files = stats.files
     file_section = Section(

@@ -159,6 +159,8 @@ RELIEF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("RELIEF_WORKER_HEARTBEAT_
 RELIEF_WORKER_STALE_SECONDS = float(os.environ.get("RELIEF_WORKER_STALE_SECONDS", "60"))
 RELIEF_JOB_MAX_ATTEMPTS = int(os.environ.get("RELIEF_JOB_MAX_ATTEMPTS", "2"))
 # /readyz answers 503 when the oldest waiting job has waited longer than this.
+# The statistics page has the worker render the return PDF it links to (figures.returns.pdf_cache).
+RELIEF_PREPARE_RETURNS = os.environ.get("RELIEF_PREPARE_RETURNS", "1") == "1"
 RELIEF_READY_MAX_QUEUE_AGE_SECONDS = int(
     os.environ.get("RELIEF_READY_MAX_QUEUE_AGE_SECONDS", "300")
 )

@@ -11,6 +11,8 @@ AUDIT_CHAIN_KEY = "test-only-audit-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Tasks run inside the request here: the page would render its return PDF each time.
+RELIEF_PREPARE_RETURNS = False
 _tmp = tempfile.mkdtemp(prefix="relief-test-")
 MEDIA_ROOT = _tmp
 STORAGES = {

@@ -110,12 +110,9 @@ def test_the_return_is_refused_to_the_administrator_and_unknown_formats(
 
 @pytest.fixture
 def render_count(monkeypatch):
-    """The PDF cache emptied, and the WeasyPrint renderings behind it counted."""
-    from django.core.cache import cache
-
+    """The WeasyPrint renderings behind the stored PDFs, counted."""
     from figures.returns import pdf_cache
 
-    cache.clear()
     calls = []
     real = pdf_cache.render_return_pdf
 

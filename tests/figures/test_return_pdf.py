@@ -27,9 +27,9 @@ def paid_year(walk):
 
 
 def _fresh_pdf(client) -> bytes:
-    from django.core.cache import cache
+    from figures.models import RenderedReturn
 
-    cache.clear()  # the rendered-PDF cache: every download below is a fresh rendering
+    RenderedReturn.objects.all().delete()  # the stored PDFs: every download is rendered afresh
     response = client.get(reverse("figures:return", args=["pdf"]), {"year": YEAR})
     assert response.status_code == 200
     return response.content
