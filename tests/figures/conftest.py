@@ -46,3 +46,19 @@ def walk(campaign, officer, officer_b, finance, finance2, leader, monkeypatch):
         return payment
 
     return make
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The return sheets WeasyPrint renders (behind the stored PDFs), in order."""
+    from figures.returns import pdf_cache
+
+    sheets = []
+    real = pdf_cache.render_return_pdf
+
+    def counted(sheet):
+        sheets.append(sheet)
+        return real(sheet)
+
+    monkeypatch.setattr(pdf_cache, "render_return_pdf", counted)
+    return sheets

@@ -14,6 +14,7 @@ from audits.models import AccessLog
 from tests.audit_helpers import assert_audit_intact
 from tests.payments.spreadsheets import libreoffice_rows
 
+from .pdf_text import pdf_text
 from .spreadsheets import section_rows, yuan
 
 YEAR = 2026
@@ -108,50 +109,26 @@ def test_the_return_is_refused_to_the_administrator_and_unknown_formats(
     assert _download(client, "xlsx", organisation=union_b.pk).status_code == 404
 
 
-@pytest.fixture
-def render_count(monkeypatch):
-    """The WeasyPrint renderings behind the stored PDFs, counted."""
-    from figures.returns import pdf_cache
-
-    calls = []
-    real = pdf_cache.render_return_pdf
-
-    def counted(sheet):
-        calls.append(sheet.title)
-        return real(sheet)
-
-    monkeypatch.setattr(pdf_cache, "render_return_pdf", counted)
-    return calls
-
-
-def _pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "return.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-def test_the_same_figures_are_printed_once(client, leader, officer, paid_year, render_count):
+def test_the_same_figures_are_printed_once(client, leader, officer, paid_year, renders):
     client.force_login(leader)
     first = _download(client, "pdf").content
     assert _download(client, "pdf").content == first
-    assert len(render_count) == 1
+    assert len(renders) == 1
     # Another scope prints other figures: its own file, never the leader's.
     client.force_login(officer)
     assert _download(client, "pdf").content != first
-    assert len(render_count) == 2
+    assert len(renders) == 2
 
 
 def test_a_new_payment_changes_the_downloaded_pdf(
-    client, leader, paid_year, walk, render_count, tmp_path
+    client, leader, paid_year, walk, renders, tmp_path
 ):
     client.force_login(leader)
-    before = _totals(_pdf_text(_download(client, "pdf").content, tmp_path))
+    before = _totals(pdf_text(_download(client, "pdf").content, tmp_path, "-layout"))
     assert before[0].split()[1:7] == ["3", "1,800.00", "1", "500.00", "2", "1,300.00"]
     walk("paid", paid_on=datetime.date(2026, 7, 3))
-    after = _totals(_pdf_text(_download(client, "pdf").content, tmp_path))
-    assert len(render_count) == 2
+    after = _totals(pdf_text(_download(client, "pdf").content, tmp_path, "-layout"))
+    assert len(renders) == 2
     assert after[0].split()[1:7] == ["4", "2,300.00", "1", "500.00", "3", "1,800.00"]
     assert {tuple(line.split()) for line in after} == {tuple(after[0].split())}
     assert len(after) == len(before)  # every money section's 合计 moved

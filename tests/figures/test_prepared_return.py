@@ -3,7 +3,6 @@ is read (figures.returns.pdf_cache): served stored only when it prints exactly t
 the download, for the scope that asks."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -13,6 +12,7 @@ from figures.models import RenderedReturn
 from figures.returns import pdf_cache
 from figures.tasks import prepare_return
 
+from .pdf_text import pdf_text
 from .test_statistics_views import QUERIES
 
 YEAR = 2026
@@ -30,17 +30,8 @@ def preparing(settings):
     settings.RELIEF_PREPARE_RETURNS = True
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    calls = []
-    real = pdf_cache.render_return_pdf
-
-    def counted(sheet):
-        calls.append(sheet.issuer)
-        return real(sheet)
-
-    monkeypatch.setattr(pdf_cache, "render_return_pdf", counted)
-    return calls
+def issuers(sheets) -> list[str]:
+    return [sheet.issuer for sheet in sheets]
 
 
 def _page(client, **params):
@@ -55,29 +46,21 @@ def _pdf(client, **params) -> bytes:
     return response.content
 
 
-def _text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "return.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_the_page_has_its_return_prepared_and_the_download_is_served_stored(
     client, leader, paid_year, preparing, renders, tmp_path
 ):
     client.force_login(leader)
     _page(client)
-    assert renders == ["市教科文卫体工会"]  # rendered by the task the page enqueued
+    assert issuers(renders) == ["市教科文卫体工会"]  # rendered by the task the page enqueued
     [stored] = RenderedReturn.objects.all()
 
     content = _pdf(client)
-    assert renders == ["市教科文卫体工会"]  # the download rendered nothing
+    assert issuers(renders) == ["市教科文卫体工会"]  # the download rendered nothing
     assert content == bytes(stored.content)
-    assert "填报单位：市教科文卫体工会" in _text(content, tmp_path)
+    assert "填报单位：市教科文卫体工会" in pdf_text(content, tmp_path, "-layout")
 
     _page(client)  # read again, figures unchanged: nothing more to prepare
-    assert renders == ["市教科文卫体工会"] and RenderedReturn.objects.count() == 1
+    assert issuers(renders) == ["市教科文卫体工会"] and RenderedReturn.objects.count() == 1
 
 
 def test_after_a_new_payment_the_page_prepares_the_new_figures_never_the_old_file(
@@ -90,7 +73,7 @@ def test_after_a_new_payment_the_page_prepares_the_new_figures_never_the_old_fil
     assert _pdf(client) != old  # not prepared: rendered at the download, with the payment
     _page(client)
     assert len(renders) == 2  # the page found that sheet stored
-    lines = [line.split() for line in _text(_pdf(client), tmp_path).splitlines()]
+    lines = [line.split() for line in pdf_text(_pdf(client), tmp_path, "-layout").splitlines()]
     assert next(w for w in lines if w[:1] == ["合计"])[1:3] == ["3", "1,500.00"]
 
 
@@ -99,10 +82,10 @@ def test_an_officers_page_prepares_the_officers_return_only(
 ):
     client.force_login(officer)
     _page(client)
-    assert renders == [union_a.name]
-    text = _text(_pdf(client), tmp_path)
+    assert issuers(renders) == [union_a.name]
+    text = pdf_text(_pdf(client), tmp_path, "-layout")
     assert f"填报单位：{union_a.name}" in text and union_b.name not in text
-    assert renders == [union_a.name]
+    assert issuers(renders) == [union_a.name]
 
 
 def test_the_task_prepares_nothing_for_a_user_who_may_no_longer_see_it(
@@ -117,7 +100,7 @@ def test_the_task_prepares_nothing_for_a_user_who_may_no_longer_see_it(
         prepare_return.call(officer.pk, {"year": str(YEAR), "organisation": str(union_b.pk)})
         is False
     )
-    assert renders == [] and not RenderedReturn.objects.exists()
+    assert issuers(renders) == [] and not RenderedReturn.objects.exists()
     assert prepare_return.call(officer.pk, {"year": str(YEAR)}) is True
     assert prepare_return.call(officer.pk, {"year": str(YEAR)}) is False  # stored already
 

@@ -5,7 +5,6 @@ the fixed columns hold the widest figures."""
 import datetime
 import gc
 import re
-import subprocess
 import threading
 from decimal import Decimal
 
@@ -15,6 +14,8 @@ from django.urls import reverse
 from core import pdf_stylesheets
 from figures.returns import pdf
 from figures.returns.sheet import MONEY_HEADERS, Line, ReturnSheet, Section
+
+from .pdf_text import pdf_text
 
 YEAR = 2026
 MM = 72 / 25.4  # PDF points per millimetre
@@ -35,14 +36,6 @@ def _fresh_pdf(client) -> bytes:
     return response.content
 
 
-def _text(content: bytes, tmp_path, *options: str) -> str:
-    path = tmp_path / "return.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", *options, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def _total(text: str) -> list[str]:
     return next(line.split() for line in text.splitlines() if line.split()[:1] == ["合计"])
 
@@ -51,12 +44,12 @@ def test_one_stylesheet_serves_two_scopes_each_with_its_own_figures(
     client, leader, officer, union_a, union_b, paid_year, tmp_path
 ):
     client.force_login(leader)
-    federation_text = _text(_fresh_pdf(client), tmp_path, "-layout")
+    federation_text = pdf_text(_fresh_pdf(client), tmp_path, "-layout")
     stylesheet = pdf_stylesheets.stylesheet(pdf.CSS)[0]
     client.force_login(officer)
-    union_text = _text(_fresh_pdf(client), tmp_path, "-layout")
+    union_text = pdf_text(_fresh_pdf(client), tmp_path, "-layout")
     client.force_login(leader)
-    again = _text(_fresh_pdf(client), tmp_path, "-layout")
+    again = pdf_text(_fresh_pdf(client), tmp_path, "-layout")
 
     assert (
         pdf_stylesheets.stylesheet(pdf.CSS)[0] is stylesheet
@@ -108,7 +101,7 @@ def test_each_thread_renders_with_its_own_stylesheet_and_the_collector_comes_bac
     assert results["甲工会"][2] is not results["乙工会"][2]
     for issuer, amount in amounts.items():
         content, pages, _ = results[issuer]
-        text = _text(content, tmp_path, "-layout")
+        text = pdf_text(content, tmp_path, "-layout")
         assert pages == 1
         assert f"填报单位：{issuer}" in text
         assert _total(text)[1:3] == ["7", f"{amount:,.2f}"]
@@ -128,7 +121,7 @@ def test_the_widest_figures_fit_their_fixed_columns(db, tmp_path):
     合计 row: each must fit its column's width (26.5 and 18 mm without the padding), else it
     would run over the next cell."""
     content, _ = pdf.render_return_pdf(_sheet("甲工会", Decimal("999999999.99"), 12345678))
-    words = _text(content, tmp_path, "-bbox")
+    words = pdf_text(content, tmp_path, "-bbox")
     widths = {}
     for line in words.splitlines():
         box = re.match(
