@@ -21,6 +21,9 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -87,7 +90,10 @@ def installed_faces(family: str) -> dict[str, Source] | None:
         # fc-match always answers: with another family (or weight) when this one lacks the face.
         if len(found) != 4 or family not in found[0].split(",") or style not in found[1].split(","):
             return None
-        stat = os.stat(found[2])
+        try:
+            stat = os.stat(found[2])
+        except OSError:  # fontconfig's cache names a file removed since
+            return None
         faces[stem] = Source(found[2], int(found[3]), stat.st_size, stat.st_mtime_ns)
     return faces
 
@@ -107,9 +113,8 @@ def prepare_face(source: Source, target: Path, points: list[int] | None = None) 
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints() if points is None else points)
     subsetter.subset(font)
-    partial = target.with_suffix(".partial")
-    font.save(partial)
-    partial.replace(target)
+    with _partial(target) as partial:
+        font.save(partial)
 
 
 def write_manifest(directory: Path, family: str, faces: dict[str, Source]) -> None:
@@ -119,9 +124,22 @@ def write_manifest(directory: Path, family: str, faces: dict[str, Source]) -> No
         "family": family,
         "faces": {stem: asdict(source) for stem, source in faces.items()},
     }
-    partial = directory / (MANIFEST + ".partial")
-    partial.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    partial.replace(directory / MANIFEST)
+    with _partial(directory / MANIFEST) as partial:
+        partial.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+@contextmanager
+def _partial(target: Path) -> Iterator[Path]:
+    """A file of its own to write, put in `target`'s place once written (two preparations at
+    once each write theirs; the last one written stays), removed if the writing fails."""
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".partial")
+    os.close(handle)
+    partial = Path(name)
+    try:
+        yield partial
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def face_path(directory: Path, stem: str) -> Path:
@@ -142,6 +160,14 @@ def is_current(directory: Path, family: str, faces: dict[str, Source] | None) ->
         and manifest.get("faces") == {stem: asdict(source) for stem, source in faces.items()}
         and all(face_path(directory, stem).is_file() for stem, _style, _weight in FACES)
     )
+
+
+def manifest_text(directory: Path) -> str:
+    """The manifest as written, or "" when there is none."""
+    try:
+        return (directory / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def face_rules(directory: Path, family: str) -> str:

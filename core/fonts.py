@@ -3,6 +3,7 @@
 Tests replace `run_fc_list` to simulate a machine without Chinese fonts.
 """
 
+import logging
 import shutil
 import subprocess
 from functools import lru_cache
@@ -11,6 +12,8 @@ from pathlib import Path
 from django.conf import settings
 
 from . import font_subsets
+
+logger = logging.getLogger(__name__)
 
 # The letter's font stack, in order. Noto Serif CJK SC (Debian: fonts-noto-cjk) covers GB 18030
 # including many CJK Extension B characters such as 𠈌 (U+2020C); the others are fallbacks for
@@ -109,7 +112,19 @@ def subset_directory() -> Path:
 def subset_face_rules() -> str:
     """The prepared faces' `@font-face` rules, or "" (not prepared, or for another font)."""
     stack = installed_stack()
-    return font_subsets.face_rules(subset_directory(), stack[0]) if stack else ""
+    rules = font_subsets.face_rules(subset_directory(), stack[0]) if stack else ""
+    if not rules and font_subsets.manifest_text(subset_directory()):
+        logger.warning(
+            "The prepared PDF fonts in %s are out of date (the font package changed?): PDFs print "
+            "with the installed faces, slower, until `manage.py prepare_fonts` runs.",
+            subset_directory(),
+        )
+    return rules
+
+
+def subset_signature() -> str:
+    """What identifies the prepared faces this process prints with ("" for none)."""
+    return font_subsets.manifest_text(subset_directory()) if subset_face_rules() else ""
 
 
 def stylesheet_text(css: str) -> str:

@@ -11,6 +11,22 @@ from .permissions import can_view_statistics
 from .returns import build_return
 from .returns.pdf_cache import prepare
 
+TASK_PATH = "figures.tasks.prepare_return"
+
+
+def prepare_return_waiting(user_id: int, params: dict[str, str]) -> bool:
+    """Is this very preparation queued and not started yet?"""
+    try:
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another task backend: it cannot be asked
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=TASK_PATH,
+        status="READY",
+        args_kwargs__args__0=user_id,
+        args_kwargs__args__1=params,
+    ).exists()
+
 
 # Below the jobs people wait for (letters, finance files): a preparation only saves a wait.
 @task(priority=-20)

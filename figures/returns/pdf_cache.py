@@ -46,15 +46,18 @@ def return_pdf(sheet: ReturnSheet) -> tuple[bytes, int]:
 
 
 def prepare_soon(user, params: dict[str, str], sheet: ReturnSheet) -> bool:
-    """Have the worker render `sheet` (the return of `params` for `user`) unless it is stored;
-    True when asked. Off where `RELIEF_PREPARE_RETURNS` is false (the tests': their task backend
-    runs every task at once, inside the page)."""
+    """Have the worker render `sheet` (the return of `params` for `user`) unless it is stored
+    or already waiting (a page read again before the worker came); True when asked. Off where
+    `RELIEF_PREPARE_RETURNS` is false (the tests': their task backend runs every task at once,
+    inside the page)."""
     if not settings.RELIEF_PREPARE_RETURNS:
         return False
     if RenderedReturn.objects.filter(digest=sheet_digest(sheet)).exists():
         return False
-    from ..tasks import prepare_return
+    from ..tasks import prepare_return, prepare_return_waiting
 
+    if prepare_return_waiting(user.pk, params):
+        return False
     prepare_return.enqueue(user.pk, params)
     return True
 
@@ -98,5 +101,12 @@ def _layout_version() -> str:
     from django.template.loader import get_template
 
     source = get_template(TEMPLATE).template.source
-    parts = (source, fonts.stylesheet_text(CSS.read_text(encoding="utf-8")))
+    # The fonts by what they are (the families, the prepared faces' manifest), not by where this
+    # process finds them, so that the web and the worker on another host share stored PDFs.
+    parts = (
+        source,
+        CSS.read_text(encoding="utf-8"),
+        fonts.font_family_css(),
+        fonts.subset_signature(),
+    )
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()

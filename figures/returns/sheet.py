@@ -97,7 +97,8 @@ def build_return(
     user, f: StatFilter, *, filled_on: datetime.date, stats: Statistics | None = None
 ) -> ReturnSheet:
     """The return of `f` for `user`; from `stats` when the caller has built them already."""
-    stats = stats or build_statistics(user, f)
+    if stats is None:
+        stats = build_statistics(user, f)
     issuer = f.organisation or getattr(user, "organisation", None)
     files = stats.files
     file_section = Section(

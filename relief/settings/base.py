@@ -153,14 +153,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # With nginx in front: the internal location that serves a checked file (deploy/nginx/relief.conf).
 RELIEF_X_ACCEL_REDIRECT = os.environ.get("RELIEF_X_ACCEL_REDIRECT", "")
 
+# The statistics page has the worker render the return PDF it links to (figures.returns.pdf_cache).
+RELIEF_PREPARE_RETURNS = os.environ.get("RELIEF_PREPARE_RETURNS", "1") == "1"
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Workers beat every few seconds; one silent for the stale time is dead and its jobs recovered.
 RELIEF_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("RELIEF_WORKER_HEARTBEAT_SECONDS", "10"))
 RELIEF_WORKER_STALE_SECONDS = float(os.environ.get("RELIEF_WORKER_STALE_SECONDS", "60"))
 RELIEF_JOB_MAX_ATTEMPTS = int(os.environ.get("RELIEF_JOB_MAX_ATTEMPTS", "2"))
 # /readyz answers 503 when the oldest waiting job has waited longer than this.
-# The statistics page has the worker render the return PDF it links to (figures.returns.pdf_cache).
-RELIEF_PREPARE_RETURNS = os.environ.get("RELIEF_PREPARE_RETURNS", "1") == "1"
 RELIEF_READY_MAX_QUEUE_AGE_SECONDS = int(
     os.environ.get("RELIEF_READY_MAX_QUEUE_AGE_SECONDS", "300")
 )

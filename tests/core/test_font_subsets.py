@@ -160,3 +160,17 @@ def test_every_pdf_stylesheet_leads_with_the_prepared_faces_when_current(monkeyp
     assert fonts.stylesheet_text("a { font-family: __FONTS__; }") == (
         f"a {{ font-family: {fonts.font_family_css()}; }}"
     )
+
+
+def test_a_preparation_gone_stale_is_logged_once_and_not_used(settings, tmp_path, caplog):
+    directory = tmp_path / "fonts"
+    directory.mkdir()
+    (directory / font_subsets.MANIFEST).write_text('{"version": 0}')
+    settings.VAR_DIR = tmp_path
+    fonts.subset_face_rules.cache_clear()
+    try:
+        with caplog.at_level("WARNING", logger="core.fonts"):
+            assert fonts.subset_face_rules() == "" and fonts.subset_signature() == ""
+        assert "out of date" in caplog.text and "prepare_fonts" in caplog.text
+    finally:
+        fonts.subset_face_rules.cache_clear()

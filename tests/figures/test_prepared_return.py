@@ -88,6 +88,37 @@ def test_an_officers_page_prepares_the_officers_return_only(
     assert issuers(renders) == [union_a.name]
 
 
+def test_the_leaders_stored_return_is_never_the_officers_download(
+    client, leader, officer, union_a, paid_year, preparing, renders, tmp_path
+):
+    client.force_login(leader)
+    _page(client)
+    client.force_login(officer)
+    text = pdf_text(_pdf(client), tmp_path, "-layout")
+    assert issuers(renders) == ["市教科文卫体工会", union_a.name]  # rendered for the officer
+    assert "市教科文卫体工会" not in text
+    lines = [line.split() for line in text.splitlines()]
+    assert next(w for w in lines if w[:1] == ["合计"])[1:3] == ["1", "500.00"]
+
+
+def test_a_page_read_again_before_the_worker_came_queues_no_second_task(
+    client, leader, paid_year, preparing, settings, renders
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(leader)
+    _page(client)
+    _page(client)
+    _page(client, kind="warmth")  # another return: its own task
+    waiting = DBTaskResult.objects.filter(task_path="figures.tasks.prepare_return")
+    assert [row.args_kwargs["args"] for row in waiting.order_by("enqueued_at")] == [
+        [leader.pk, {"year": str(YEAR)}],
+        [leader.pk, {"year": str(YEAR), "kind": "warmth"}],
+    ]
+    assert renders == []  # nothing rendered while the pages were read
+
+
 def test_the_task_prepares_nothing_for_a_user_who_may_no_longer_see_it(
     leader, officer, union_b, administrator, paid_year, renders
 ):
@@ -113,8 +144,8 @@ def test_stored_returns_older_than_two_days_go_as_new_ones_come(client, leader, 
         digest="1" * 64, content=b"%PDF", pages=1, rendered_at=timezone.now()
     )
     client.force_login(leader)
-    _pdf(client)
-    assert set(RenderedReturn.objects.values_list("pk", flat=True)) - {recent.pk} != set()
+    _pdf(client)  # renders and stores the leader's: the old row goes, the recent one stays
+    assert RenderedReturn.objects.count() == 2
     assert not RenderedReturn.objects.filter(pk=old.pk).exists()
     assert RenderedReturn.objects.filter(pk=recent.pk).exists()
 

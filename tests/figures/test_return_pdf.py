@@ -52,8 +52,8 @@ def test_one_stylesheet_serves_two_scopes_each_with_its_own_figures(
     again = pdf_text(_fresh_pdf(client), tmp_path, "-layout")
 
     assert (
-        pdf_stylesheets.stylesheet(pdf.CSS)[0] is stylesheet
-    )  # parsed once for the three renderings
+        pdf_stylesheets.stylesheet(pdf.CSS)[0] is stylesheet  # parsed once for all three
+    )
     assert "填报单位：市教科文卫体工会" in federation_text
     assert _total(federation_text)[1:3] == ["2", "1,000.00"]  # 500 in each union
     assert f"填报单位：{union_a.name}" in union_text
