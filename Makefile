@@ -18,7 +18,7 @@ demo: setup db
 
 test: setup lint pytest
 
-setup: system-packages venv messages static fonts
+setup: system-packages venv fonts messages static
 
 system-packages:
 	@bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES)
