@@ -25,7 +25,7 @@ NO_TIER = "none"  # payments of cases without a hardship tier
 NO_SECTOR = "none"  # organisations without a sector (the federation itself)
 NO_OCCASION = "none"
 NO_ITEM = "none"  # payments drafted before assistance items existed
-FIGURES = ("net", "paid", "reversed", "pending", "kept")
+FIGURES = ("net", "paid", "reversed", "pending", "kept")  # the money lists' figures
 FLAGS = ("is_frontline_medical", "is_hubei_team")
 TIERS = (*HardshipLevel.values, NO_TIER)
 
@@ -51,6 +51,18 @@ class StatFilter:
     visit_kind: str = ""
     flag: str = ""
     errors: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def filter_labels(self) -> list[tuple[str, str]]:
+        """The page's own filters as a reader names them, for a list's subtitle: (行业, 卫生)."""
+        labels = []
+        if self.sector:
+            labels.append((_("行业"), sector_label(self.sector)))
+        if self.kind:
+            labels.append((_("活动类型"), str(CampaignKind(self.kind).label)))
+        if self.category:
+            labels.append((_("个案类别"), str(CaseCategory(self.category).label)))
+        return labels
 
     @property
     def start(self) -> datetime.datetime:
@@ -106,8 +118,15 @@ def _choice(params, name: str, choices, label: str, errors: list[str]) -> str:
     return value
 
 
-def parse_filters(user, params, *, with_figure: bool = False) -> StatFilter:
+def sector_label(code: str) -> str:
+    return str(Sector(code).label) if code in Sector.values else _("未分行业")
+
+
+def parse_filters(
+    user, params, *, with_figure: bool = False, figures: tuple[str, ...] = FIGURES
+) -> StatFilter:
     """The filters of `params`; a bad value is named in `errors` and left out, never guessed.
+    A list's `figure` is one of `figures` (the first when none is given).
 
     An organisation outside the user's scope is a 404 like every out-of-scope record.
     """
@@ -139,7 +158,7 @@ def parse_filters(user, params, *, with_figure: bool = False) -> StatFilter:
         "category": _choice(params, "category", CaseCategory.values, _("个案类别"), errors),
     }
     if with_figure:
-        values["figure"] = _choice(params, "figure", FIGURES, _("指标"), errors) or "net"
+        values["figure"] = _choice(params, "figure", figures, _("指标"), errors) or figures[0]
         values["source"] = _choice(params, "source", FundingSource.values, _("经费来源"), errors)
         values["tier"] = _choice(params, "tier", TIERS, _("困难类别"), errors)
         values["item"] = _choice(

@@ -87,17 +87,16 @@ def payment_list(request):
 @login_required
 def file_list(request):
     _require(request.user)
-    f = parse_filters(request.user, request.GET, with_figure=True)
-    figure = request.GET.get("figure", "")
+    f = parse_filters(
+        request.user, request.GET, with_figure=True, figures=(*s.FILE_FIGURES, "reviewed")
+    )
     qs = s.filtered_files(request.user, f)
-    if figure == "reviewed":
+    if f.figure == "reviewed":
         qs = qs.filter(pk__in=s.reviews_done(request.user, f).values("case_id"))
-    elif figure in s.FILE_FIGURES:
-        qs = qs.filter(s.file_q(figure, f))
     else:
-        qs = qs.none()
+        qs = qs.filter(s.file_q(f.figure, f))
     page = keyset_page(request, qs.select_related("person", "organisation"), ("-id",), PAGE_SIZE)
-    return render(request, "figures/file_list.html", {"f": f, "figure": figure, "page": page})
+    return render(request, "figures/file_list.html", {"f": f, "figure": f.figure, "page": page})
 
 
 @login_required

@@ -1,5 +1,6 @@
 """The statistics' reads: every figure is a SQL aggregate over the user's scope."""
 
+from ..filters import sector_label
 from .activity import coverage, filtered_nominations, filtered_visits, recuperation, visit_counts
 from .budget import allocations_of, campaigns_of
 from .files import FILE_FIGURES, file_figures, file_q, filtered_files, reviews_done
@@ -14,7 +15,7 @@ from .money import (
     movement_q,
     roll_up,
 )
-from .scope import OrganisationMap, narrowed, sector_label
+from .scope import OrganisationMap, narrowed
 
 __all__ = [
     "FILE_FIGURES",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cases.models import Organisation, Sector
+from cases.models import Organisation
 from cases.selectors import organisations_visible_to, scoped_by_organisation
 
 from ..filters import NO_SECTOR, StatFilter
@@ -103,10 +103,6 @@ class OrganisationMap:
     def in_subtree(self, pk: int, root_pk: int) -> bool:
         unit, root = self.units.get(pk), self.units.get(root_pk)
         return bool(unit and root and unit.path.startswith(root.path))
-
-
-def sector_label(code: str) -> str:
-    return str(Sector(code).label) if code in Sector.values else _("未分行业")
 
 
 def _parts(path: str) -> list[int]:

@@ -149,3 +149,27 @@ def test_the_grand_total_is_a_row_of_the_table_it_totals(client, leader, walk):
     assert "合计" in footer
     assert len(re.findall(r"<td", footer)) == len(re.findall(r"</th>", header)) == 9
     assert 'class="list figures total"' not in html
+
+
+def test_a_hardship_file_figure_opens_its_list_without_a_false_error(client, leader, walk):
+    """Found in the browser: every list behind a 困难职工建档 figure said its figure was invalid."""
+    walk("paid", paid_on=datetime.date(2026, 2, 2), category="hardship")
+    client.force_login(leader)
+    for figure in ("in_file", "new", "exited", "returned", "withdrawn", "due", "reviewed"):
+        response = client.get(reverse("figures:files"), {"year": 2026, "figure": figure})
+        assert response.status_code == 200
+        assert response.context["f"].errors == (), figure
+        assert "无效" not in response.content.decode()
+    response = client.get(reverse("figures:files"), {"year": 2026, "figure": "net"})
+    assert any("“指标”的值“net”无效" in e for e in response.context["f"].errors)
+    assert response.context["figure"] == "in_file"  # said, and the section's first figure shown
+
+
+def test_a_list_names_its_filters_by_their_labels_not_their_codes(client, leader, walk):
+    """Found in the browser: 活动类型 hubei_team, 行业 health."""
+    client.force_login(leader)
+    params = {"year": 2026, "kind": "hubei_team", "sector": "health", "category": "frontline"}
+    text = client.get(reverse("figures:payments"), params).content.decode()
+    assert "援鄂医疗队慰问" in text and "卫生" in text and "抗疫一线关爱" in text
+    for code in ("hubei_team", "health"):
+        assert f" {code}" not in text.split("返回统计")[0].rsplit('<p class="muted">', 1)[-1]
