@@ -53,7 +53,13 @@ def statistics(request):
     return render(
         request,
         "figures/statistics.html",
-        {"f": f, "stats": stats, "chart_data": stats.chart_data(), **_filter_form(request.user, f)},
+        {
+            "f": f,
+            "stats": stats,
+            "sheet": sheet,  # its 填报单位 heads the page: whose figures these are
+            "chart_data": stats.chart_data(),
+            **_filter_form(request.user, f),
+        },
     )
 
 

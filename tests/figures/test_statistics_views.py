@@ -173,3 +173,13 @@ def test_a_list_names_its_filters_by_their_labels_not_their_codes(client, leader
     assert "援鄂医疗队慰问" in text and "卫生" in text and "抗疫一线关爱" in text
     for code in ("hubei_team", "health"):
         assert f" {code}" not in text.split("返回统计")[0].rsplit('<p class="muted">', 1)[-1]
+
+
+def test_the_page_heading_names_whose_figures_it_shows(client, officer, union_a, leader):
+    """Found in the browser: on a phone an officer's page did not say which union it covers."""
+    client.force_login(officer)
+    heading = client.get(reverse("figures:statistics"), {"year": 2026}).content.decode()
+    assert f"2026 年度统计 · {union_a.name}</h1>" in heading
+    client.force_login(leader)
+    heading = client.get(reverse("figures:statistics"), {"year": 2026}).content.decode()
+    assert "2026 年度统计 · 市教科文卫体工会</h1>" in heading
