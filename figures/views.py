@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from cases.models import CaseCategory, Sector
 from cases.selectors import organisations_visible_to
@@ -90,6 +91,19 @@ def payment_list(request):
     )
 
 
+def _file_figure_labels() -> dict[str, str]:
+    """The hardship-file figures as the statistics page names them."""
+    return {
+        "in_file": _("期末在档合计"),
+        "new": _("本期新建档"),
+        "exited": _("本期脱困"),
+        "returned": _("本期返困"),
+        "withdrawn": _("本期退档"),
+        "reviewed": _("年度复核已完成"),
+        "due": _("年度应复核"),
+    }
+
+
 @login_required
 def file_list(request):
     _require(request.user)
@@ -102,7 +116,16 @@ def file_list(request):
     else:
         qs = qs.filter(s.file_q(f.figure, f))
     page = keyset_page(request, qs.select_related("person", "organisation"), ("-id",), PAGE_SIZE)
-    return render(request, "figures/file_list.html", {"f": f, "figure": f.figure, "page": page})
+    return render(
+        request,
+        "figures/file_list.html",
+        {
+            "f": f,
+            "figure": f.figure,
+            "figure_label": _file_figure_labels()[f.figure],
+            "page": page,
+        },
+    )
 
 
 @login_required

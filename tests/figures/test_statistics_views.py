@@ -160,6 +160,7 @@ def test_a_hardship_file_figure_opens_its_list_without_a_false_error(client, lea
         assert response.status_code == 200
         assert response.context["f"].errors == (), figure
         assert "无效" not in response.content.decode()
+        assert response.context["figure_label"] in response.content.decode()  # which figure
     response = client.get(reverse("figures:files"), {"year": 2026, "figure": "net"})
     assert any("“指标”的值“net”无效" in e for e in response.context["f"].errors)
     assert response.context["figure"] == "in_file"  # said, and the section's first figure shown
