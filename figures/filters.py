@@ -54,7 +54,7 @@ class StatFilter:
 
     @property
     def filter_labels(self) -> list[tuple[str, str]]:
-        """The page's own filters as a reader names them, for a list's subtitle: (行业, 卫生)."""
+        """The filters as a reader names them, for a list's subtitle: (行业, 卫生)."""
         labels = []
         if self.sector:
             labels.append((_("行业"), sector_label(self.sector)))
@@ -62,6 +62,11 @@ class StatFilter:
             labels.append((_("活动类型"), str(CampaignKind(self.kind).label)))
         if self.category:
             labels.append((_("个案类别"), str(CaseCategory(self.category).label)))
+        if self.occasion:  # a visit figure's coordinates
+            occasion = Occasion(self.occasion).label if self.occasion in Occasion.values else None
+            labels.append((_("慰问节日"), str(occasion or _("非节日慰问"))))
+        if self.visit_kind:
+            labels.append((_("走访方式"), str(VisitKind(self.visit_kind).label)))
         return labels
 
     @property

@@ -184,3 +184,14 @@ def test_the_page_heading_names_whose_figures_it_shows(client, officer, union_a,
     client.force_login(leader)
     heading = client.get(reverse("figures:statistics"), {"year": 2026}).content.decode()
     assert "2026 年度统计 · 市教科文卫体工会</h1>" in heading
+
+
+def test_a_visit_list_names_its_occasion_and_kind(client, leader):
+    """Found in the browser: the visit list did not say which cell of the table it lists."""
+    client.force_login(leader)
+    for occasion, label in (("spring_festival", "春节"), ("none", "非节日慰问")):
+        params = {"year": 2026, "occasion": occasion, "visit_kind": "home"}
+        response = client.get(reverse("figures:visits"), params)
+        assert response.context["f"].errors == ()
+        subtitle = response.content.decode().split("返回统计")[0]
+        assert label in subtitle and "走访方式 入户" in subtitle
