@@ -8,9 +8,9 @@
    snapshot that sees whatever committed before them): the campaign's committed money (its
    summary tally row, `MoneyTally.summaries`: one row whatever the campaign's size; the
    campaign's lock, held, is the one every transition that moves it takes first), the
-   person-year's committed money, the
-   hardship file's state, the case's category and tier (for the tallies),
-   whether the item has a household standard and which allocation covers the payment.
+   person-year's committed money, the hardship file's state, the case's category and tier (for
+   the tallies), whether the item has a household standard and which allocation covers the
+   payment.
 
 The rules these figures feed stay in `approval.APPROVAL_CHECKS`; the statements reuse the
 selectors' definitions (`COMMITTED`, `current_files`, an allocation covering its union's

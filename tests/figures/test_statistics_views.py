@@ -195,3 +195,40 @@ def test_a_visit_list_names_its_occasion_and_kind(client, leader):
         assert response.context["f"].errors == ()
         subtitle = response.content.decode().split("返回统计")[0]
         assert label in subtitle and "走访方式 入户" in subtitle
+
+
+FILE_LIST_QUERIES = 9  # the lists of files and of visits: the same whatever their rows
+VISIT_LIST_QUERIES = 9
+
+
+@pytest.mark.parametrize(
+    "name, params, pinned",
+    [
+        ("figures:files", {"figure": "in_file"}, FILE_LIST_QUERIES),
+        ("figures:visits", {"visit_kind": "home"}, VISIT_LIST_QUERIES),
+    ],
+)
+def test_the_file_and_visit_lists_cost_the_same_whatever_the_rows(
+    client, leader, officer, union_a, name, params, pinned, django_assert_num_queries
+):
+    from tests.factories import VisitFactory
+
+    def add(n):
+        for _ in range(n):
+            case = case_in(
+                union_a,
+                officer=officer,
+                hardship_level="relative",
+                file_approved_on=datetime.date(2026, 3, 1),
+            )
+            VisitFactory(case=case, visit_date=datetime.date(2026, 4, 1), recorded_by=officer)
+
+    url = reverse(name)
+    add(1)
+    client.force_login(leader)
+    client.get(url, {"year": 2026, **params})  # the session's first request writes its stamp
+    with django_assert_num_queries(pinned):
+        assert len(client.get(url, {"year": 2026, **params}).context["page"].object_list) == 1
+    add(3)
+    with django_assert_num_queries(pinned):
+        assert len(client.get(url, {"year": 2026, **params}).context["page"].object_list) == 4
